@@ -1,0 +1,5 @@
+"""Recupero: the collections platform."""
+
+from recupero.celery import app as celery_app
+
+__all__ = ["celery_app"]
