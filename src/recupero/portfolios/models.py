@@ -194,6 +194,9 @@ class BalanceSnapshot(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.account_id} @ {self.as_of}"
+
 
 class CycleRun(models.Model):
     """One run of the nightly cycle for an as-of date."""
@@ -206,6 +209,9 @@ class CycleRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"cycle {self.as_of}"
 
 
 class StageChange(models.Model):
@@ -225,6 +231,9 @@ class StageChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["changed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.from_stage_id} -> {self.to_stage_id}"
 
 
 class ImportKind(models.TextChoices):
@@ -361,6 +370,9 @@ class ImportIssue(models.Model):
     class Meta:
         ordering = ["job", "line", "id"]
 
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
 
 class ImportSeenKey(models.Model):
     """Account numbers met so far in a running import.
@@ -377,3 +389,6 @@ class ImportSeenKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "number"], name="unique_seen_key")
         ]
+
+    def __str__(self) -> str:
+        return self.number
