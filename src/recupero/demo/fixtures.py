@@ -1,0 +1,132 @@
+"""The demo's default parameters: its creditor, portfolio, profile and users.
+
+Loading them is idempotent: what exists is left as it is, so running the
+demo twice changes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from recupero.demo.conversion import DELIMITER, ENCODING, HISTORY_COLUMNS
+from recupero.portfolios.actions import create_creditor, get_or_create_portfolio
+from recupero.portfolios.models import (
+    DEFAULT_TIME_ZONE,
+    Creditor,
+    ImportKind,
+    ImportProfile,
+    Portfolio,
+)
+
+CREDITOR_CODE = "banco-demo"
+CREDITOR_NAME = "Banco Demo S.A."
+CREDITOR_CUIT = "30709999997"  # made up, with a valid check digit
+PORTFOLIO_CODE = "tarjetas-2005-10"
+PORTFOLIO_NAME = "Tarjetas de crédito, asignación 01/10/2005"
+PLACED_ON = datetime.date(2005, 10, 1)
+PROFILE_NAME = "Cartera de tarjetas (CSV)"
+CONVERTED_FILE_NAME = "cartera_banco_demo.csv"
+
+# Demo only: these log-ins are printed on screen and written in the README.
+DEMO_PASSWORD = "recupero-demo"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    description: str
+    first_name: str
+    last_name: str
+    is_superuser: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("admin", "administrador (también /admin/)", "Admin", "Demo", True),
+    DemoUser("supervisor", "supervisor", "Silvia", "Supervisora"),
+    DemoUser("gestor", "gestor", "Gustavo", "Gestor"),
+)
+
+# The Recupero field each column of the converted file feeds.
+PROFILE_COLUMNS = {
+    "account_number": "nro_cuenta",
+    "debtor_name": "titular",
+    "tax_id": "cuit_cuil",
+    "phone": "telefono",
+    "mobile": "celular",
+    "email": "email",
+    "street": "domicilio",
+    "city": "localidad",
+    "province": "provincia",
+    "postal_code": "cod_postal",
+    "product": "producto",
+    "credit_limit": "limite_credito",
+    "balance": "saldo",
+    "days_past_due": "dias_atraso",
+    "balance_as_of": "fecha_saldo",
+}
+PROFILE_HISTORY = [
+    {"column": column.header, "as_of": column.as_of.isoformat()}
+    for column in HISTORY_COLUMNS
+]
+PROFILE_SETTINGS: dict[str, Any] = {
+    "kind": ImportKind.PORTFOLIO,
+    "encoding": ENCODING,
+    "delimiter": DELIMITER,
+    "decimal_separator": ",",
+    "date_format": "dd/mm/aaaa",
+    "columns": PROFILE_COLUMNS,
+    "history": PROFILE_HISTORY,
+}
+
+
+@dataclass(frozen=True)
+class DemoSetup:
+    creditor: Creditor
+    portfolio: Portfolio
+    profile: ImportProfile
+    admin: AbstractBaseUser
+
+
+@transaction.atomic
+def load_demo_parameters() -> DemoSetup:
+    """Create whatever of the demo's parameters is missing; return them all."""
+    creditor = Creditor.objects.filter(code=CREDITOR_CODE).first()
+    if creditor is None:
+        creditor = create_creditor(
+            code=CREDITOR_CODE,
+            name=CREDITOR_NAME,
+            cuit=CREDITOR_CUIT,
+            time_zone=DEFAULT_TIME_ZONE,
+        )
+    portfolio = get_or_create_portfolio(
+        creditor=creditor, code=PORTFOLIO_CODE, name=PORTFOLIO_NAME, placed_on=PLACED_ON
+    )
+    profile, _created = ImportProfile.objects.get_or_create(
+        creditor=creditor, name=PROFILE_NAME, defaults=PROFILE_SETTINGS
+    )
+    users = [ensure_demo_user(user) for user in DEMO_USERS]
+    return DemoSetup(creditor, portfolio, profile, admin=users[0])
+
+
+def ensure_demo_user(demo_user: DemoUser) -> AbstractBaseUser:
+    """Return the demo user, created with the demo password if missing.
+
+    An existing user is left alone, password included: the demo never
+    resets what someone changed.
+    """
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=demo_user.username).first()
+    if user is not None:
+        return user
+    return user_model.objects.create_user(
+        username=demo_user.username,
+        password=DEMO_PASSWORD,
+        first_name=demo_user.first_name,
+        last_name=demo_user.last_name,
+        is_staff=demo_user.is_superuser,
+        is_superuser=demo_user.is_superuser,
+    )
