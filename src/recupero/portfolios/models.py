@@ -246,9 +246,9 @@ class ImportProfile(models.Model):
 
     ``columns`` maps a Recupero field to ``{"column": <file header>}`` or
     ``{"value": <fixed value>}``, optionally with ``"transform"`` (see
-    ``portfolios.mapping.TRANSFORMS``). ``history`` lists
-    ``{"column": <header>, "as_of": "YYYY-MM-DD"}`` for older statement
-    balances kept as balance history.
+    ``portfolios.importing.mapping``, which lists the fields and
+    transforms). ``history`` lists ``{"column": <header>, "as_of":
+    "YYYY-MM-DD"}`` for older statement balances kept as balance history.
     """
 
     creditor = models.ForeignKey(
@@ -268,6 +268,12 @@ class ImportProfile(models.Model):
         max_length=20,
         default="dd/mm/aaaa",
         help_text=_("dd/mm/aaaa, iso or excel. ISO and Excel serials are always read."),
+    )
+    default_area = models.CharField(
+        _("default area code"),
+        max_length=5,
+        blank=True,
+        help_text=_("Completes local phone numbers written without one, e.g. 11."),
     )
     columns = models.JSONField(_("column mapping"), default=dict)
     history = models.JSONField(_("balance history columns"), default=list, blank=True)
@@ -324,6 +330,9 @@ class ImportJob(models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     rows_with_warnings = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    message = models.TextField(
+        _("outcome"), blank=True, help_text=_("What the import did, in words.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
