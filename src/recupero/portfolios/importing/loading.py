@@ -30,6 +30,7 @@ from recupero.parties.models import (
 )
 from recupero.portfolios.actions import get_or_create_portfolio
 from recupero.portfolios.importing.mapping import (
+    AMOUNT_FIELDS,
     ZERO,
     AccountRow,
     DebtorData,
@@ -550,6 +551,8 @@ class ChunkLoader:
         added, so the history grows and is never rewritten.
         """
         job = self.job.pk
+        if not self.mapper.mapped.intersection(AMOUNT_FIELDS):
+            current, older = [], []
         ids = {number: account["id"] for number, account in existing.items()}
         ids.update((row.number, account_id) for account_id, row in current)
         added = [(account_id, *self._amounts(row), job) for account_id, row in older]

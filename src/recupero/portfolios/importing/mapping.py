@@ -702,8 +702,6 @@ def check_profile(profile: ImportProfile) -> dict[str, dict[str, Any]]:
         spec[name] = entry
     if "account_number" not in spec:
         raise ProfileError("el perfil no mapea el número de cuenta (account_number)")
-    if not set(spec).intersection(("balance", "capital")):
-        raise ProfileError("el perfil no mapea el saldo (balance) ni el capital")
     if profile.decimal_separator not in {",", "."}:
         raise ProfileError("el separador decimal debe ser «,» o «.»")
     if profile.date_format and profile.date_format not in DATE_FORMATS:

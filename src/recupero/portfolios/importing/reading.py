@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from recupero.portfolios.importing.values import cell_text
@@ -193,14 +194,22 @@ def _inspect_xlsx(path: Path) -> FileLayout:
 
 @contextlib.contextmanager
 def _open_workbook(path: Path) -> Iterator[Workbook]:
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(f"no es una planilla XLSX válida ({error})") from None
-    try:
-        yield workbook
-    finally:
-        workbook.close()
+    # Opened as a stream, so that the name's extension plays no part: a
+    # workbook uploaded as "cartera.csv" is still a workbook.
+    with path.open("rb") as stream:
+        try:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except (
+            zipfile.BadZipFile,
+            InvalidFileException,
+            KeyError,
+            ValueError,
+        ) as error:
+            raise UnreadableFile(f"no es una planilla XLSX válida ({error})") from None
+        try:
+            yield workbook
+        finally:
+            workbook.close()
 
 
 class RowReader:
