@@ -67,7 +67,7 @@ def test_command_import_unreadable_file_exits_with_error(profile, tmp_path):
     path = tmp_path / "roto.csv"
     path.write_text("numero;importe\n1;2\n")
 
-    with pytest.raises(CommandError, match="falta la columna «cuenta»"):
+    with pytest.raises(CommandError, match="faltan las columnas «cuenta», «saldo»"):
         run_command(str(path), creditor="acme", profile="cartera")
     assert not Account.objects.exists()
 

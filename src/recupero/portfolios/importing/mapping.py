@@ -258,10 +258,9 @@ class RowMapper:
         self.headers = layout.headers
         spec = check_profile(profile)
         positions = _header_positions(layout.headers)
-        self.sources = [
-            self._source(name, entry, positions) for name, entry in spec.items()
-        ]
-        self.sources = [source for source in self.sources if source is not None]
+        self._missing: list[str] = []
+        sources = [self._source(name, entry, positions) for name, entry in spec.items()]
+        self.sources = [source for source in sources if source is not None]
         self.mapped = {source.field for source in self.sources}
         self.history = [
             (
@@ -274,16 +273,20 @@ class RowMapper:
             )
             for entry in profile.history or []
         ]
+        if self._missing:
+            shown = ", ".join(f"«{header}»" for header in self.headers)
+            missing = ", ".join(f"«{column}»" for column in self._missing)
+            label = (
+                "falta la columna" if len(self._missing) == 1 else "faltan las columnas"
+            )
+            raise UnreadableFile(f"{label} {missing} (el archivo tiene: {shown})")
 
     def _position(self, column: str, positions: dict[str, int], required: bool) -> int:
         position = positions.get(normalise_header(column))
         if position == REPEATED:
             raise UnreadableFile(f"la columna «{column}» aparece más de una vez")
         if position is None and required:
-            shown = ", ".join(f"«{header}»" for header in self.headers)
-            raise UnreadableFile(
-                f"falta la columna «{column}» (el archivo tiene: {shown})"
-            )
+            self._missing.append(column)
         return -1 if position is None else position
 
     def _source(
@@ -700,6 +703,12 @@ def check_profile(profile: ImportProfile) -> dict[str, dict[str, Any]]:
                     f"«{name}»: transformación desconocida «{each}» (hay: {known})"
                 )
         spec[name] = entry
+    # JSON objects keep no order in PostgreSQL; the fields' own order makes
+    # every report the same whatever the database.
+    order = {name: position for position, name in enumerate(FIELDS)}
+    spec = dict(
+        sorted(spec.items(), key=lambda item: (order.get(item[0], 99), item[0]))
+    )
     if "account_number" not in spec:
         raise ProfileError("el perfil no mapea el número de cuenta (account_number)")
     if profile.decimal_separator not in {",", "."}:
