@@ -1,0 +1,147 @@
+"""``recupero demo``: the whole UCI portfolio, loaded, aged and reported.
+
+The expected stages are computed here straight from the shipped UCI file
+with the csv module and Decimal, without the conversion, the import or the
+cycle: 30 days per month of delay in ``PAY_0``, the default bands, and the
+September statement balance ``BILL_AMT1``.
+"""
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+import recupero
+from recupero.formatting import format_money
+from recupero.portfolios.models import (
+    Account,
+    BalanceSnapshot,
+    CycleRun,
+    ImportIssue,
+    ImportJob,
+    ImportStatus,
+    IssueSeverity,
+    StageChange,
+)
+
+UCI_FILE = Path(recupero.__file__).parent / "demo_data" / "UCI_Credit_Card.csv"
+DEFAULT_BANDS = (
+    ("activa", 0, 0),
+    ("mora_temprana", 1, 90),
+    ("mora_tardia", 91, 180),
+    ("prejudicial", 181, 365),
+    ("judicial", 366, None),
+)
+
+
+def expected_stage_report():
+    accounts = dict.fromkeys((slug for slug, _low, _high in DEFAULT_BANDS), 0)
+    balances = dict.fromkeys(accounts, Decimal("0"))
+    with UCI_FILE.open(newline="") as source:
+        for row in csv.DictReader(source):
+            months_late = int(row["PAY_0"])
+            days = 30 * months_late if months_late >= 1 else 0
+            slug = next(
+                slug
+                for slug, low, high in DEFAULT_BANDS
+                if days >= low and (high is None or days <= high)
+            )
+            accounts[slug] += 1
+            balances[slug] += Decimal(row["BILL_AMT1"])
+    return {
+        "as_of": "2005-09-30",
+        "stages": [
+            {
+                "stage": slug,
+                "accounts": accounts[slug],
+                "balance": str(balances[slug].quantize(Decimal("0.01"))),
+            }
+            for slug in accounts
+        ],
+    }
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        "accounts": Account.objects.count(),
+        "snapshots": BalanceSnapshot.objects.count(),
+        "stage_changes": StageChange.objects.count(),
+        "cycle_runs": CycleRun.objects.count(),
+        "issues": ImportIssue.objects.count(),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(settings):
+    settings.RECUPERO_IMPORT_CHUNK_ROWS = 5000
+    expected = expected_stage_report()
+
+    printed = run("demo", "--no-serve")
+
+    report = json.loads(run("report", "stages", "--format", "json"))
+    assert report == expected
+    job = ImportJob.objects.get(status=ImportStatus.DONE)
+    assert (job.rows_read, job.rows_created, job.rows_rejected) == (30_000, 30_000, 0)
+    assert Account.objects.count() == 30_000
+    warnings = ImportIssue.objects.filter(job=job, severity=IssueSeverity.WARNING)
+    assert warnings.count() > 0
+    assert not ImportIssue.objects.filter(severity=IssueSeverity.ERROR).exists()
+    for stage in expected["stages"]:
+        assert format_money(Decimal(stage["balance"])) in printed
+    assert "recupero-demo" in printed
+
+    # ID 1: BILL_AMT1 3913 (Sep) .. 0 (Apr), PAY_0 2, LIMIT_BAL 20000.
+    first = Account.objects.get(number="1")
+    assert (first.balance, first.days_past_due, first.stage.slug) == (
+        Decimal("3913.00"),
+        60,
+        "mora_temprana",
+    )
+    assert first.credit_limit == Decimal("20000.00")
+    assert list(first.balance_history.values_list("as_of", "balance")) == [
+        (datetime.date(2005, 9, 30), Decimal("3913.00")),
+        (datetime.date(2005, 8, 31), Decimal("3102.00")),
+        (datetime.date(2005, 7, 31), Decimal("689.00")),
+        (datetime.date(2005, 6, 30), Decimal("0.00")),
+        (datetime.date(2005, 5, 31), Decimal("0.00")),
+        (datetime.date(2005, 4, 30), Decimal("0.00")),
+    ]
+
+    before = counts()
+    printed_again = run("demo", "--no-serve")
+
+    assert "ya se importó" in printed_again
+    assert counts() == before
+    assert json.loads(run("report", "stages", "--format", "json")) == expected
+    assert ImportJob.objects.filter(status=ImportStatus.DUPLICATE).count() == 1
+
+
+def test_expected_stage_report_matches_the_published_pay_0_counts():
+    """The reference itself, checked against the data set's documentation.
+
+    PAY_0 counts: -2: 2,759; -1: 5,686; 0: 14,737; 1: 3,688; 2: 2,667;
+    3: 322; 4: 76; 5: 26; 6: 11; 7: 9; 8: 19.
+    """
+    stages = {
+        row["stage"]: row["accounts"] for row in expected_stage_report()["stages"]
+    }
+
+    assert stages == {
+        "activa": 2_759 + 5_686 + 14_737,
+        "mora_temprana": 3_688 + 2_667 + 322,
+        "mora_tardia": 76 + 26 + 11,
+        "prejudicial": 9 + 19,
+        "judicial": 0,
+    }
