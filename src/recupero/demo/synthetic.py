@@ -5,9 +5,9 @@ up from Faker's ``es_AR`` names (with Faker's weights) and the tables below,
 drawn with a random generator seeded by the row number: a row always gets
 the same person, whatever else is converted with it. Drawing from the
 vocabulary directly, rather than through Faker's per-call machinery, keeps
-30,000 rows under two seconds. A few per cent of
-the values are written wrong on purpose, the way real creditor files are,
-so that the import report has real warnings to show.
+30,000 rows under two seconds. A few per cent of the values are written
+wrong on purpose, the way real creditor files are, so that the import
+report has real warnings to show.
 """
 
 import itertools
