@@ -30,23 +30,28 @@ class Debtor(models.Model):
     customer number (``ext:<creditor id>:<number>``).
     """
 
-    identity_key = models.CharField(max_length=80, unique=True)
+    identity_key = models.CharField(_("identity key"), max_length=80, unique=True)
     kind = models.CharField(
-        max_length=10, choices=DebtorKind.choices, default=DebtorKind.PERSON
+        _("kind"), max_length=10, choices=DebtorKind.choices, default=DebtorKind.PERSON
     )
     name = models.CharField(_("name"), max_length=200)
     cuit = models.CharField(_("CUIT/CUIL"), max_length=11, blank=True, db_index=True)
     dni = models.CharField(_("DNI"), max_length=8, blank=True, db_index=True)
-    tax_id_as_written = models.CharField(max_length=40, blank=True)
+    tax_id_as_written = models.CharField(
+        _("tax id as written"), max_length=40, blank=True
+    )
     identity_status = models.CharField(
-        max_length=10, choices=IdentityStatus.choices, default=IdentityStatus.MISSING
+        _("identity status"),
+        max_length=10,
+        choices=IdentityStatus.choices,
+        default=IdentityStatus.MISSING,
     )
-    identity_issue = models.CharField(max_length=200, blank=True)
+    identity_issue = models.CharField(_("identity issue"), max_length=200, blank=True)
     source = models.CharField(
-        max_length=20, choices=Source.choices, default=Source.CREDITOR_FILE
+        _("source"), max_length=20, choices=Source.choices, default=Source.CREDITOR_FILE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("debtor")
@@ -74,15 +79,18 @@ class RelatedPerson(models.Model):
     """Someone tied to a debtor who may be contacted, but never told the debt."""
 
     debtor = models.ForeignKey(
-        Debtor, on_delete=models.CASCADE, related_name="related_persons"
+        Debtor,
+        on_delete=models.CASCADE,
+        related_name="related_persons",
+        verbose_name=_("debtor"),
     )
-    relation = models.CharField(max_length=12, choices=Relation.choices)
+    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices)
     name = models.CharField(_("name"), max_length=200)
-    cuit = models.CharField(max_length=11, blank=True)
+    cuit = models.CharField(_("CUIT/CUIL"), max_length=11, blank=True)
     source = models.CharField(
-        max_length=20, choices=Source.choices, default=Source.CREDITOR_FILE
+        _("source"), max_length=20, choices=Source.choices, default=Source.CREDITOR_FILE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("related person")
@@ -130,7 +138,10 @@ class ContactPoint(models.Model):
     """
 
     debtor = models.ForeignKey(
-        Debtor, on_delete=models.CASCADE, related_name="contact_points"
+        Debtor,
+        on_delete=models.CASCADE,
+        related_name="contact_points",
+        verbose_name=_("debtor"),
     )
     related_person = models.ForeignKey(
         RelatedPerson,
@@ -138,23 +149,31 @@ class ContactPoint(models.Model):
         null=True,
         blank=True,
         related_name="contact_points",
+        verbose_name=_("related person"),
     )
-    kind = models.CharField(max_length=10, choices=ContactKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
     raw = models.CharField(_("as written"), max_length=300)
     value = models.CharField(_("normalised"), max_length=300, db_index=True)
     phone_type = models.CharField(
-        max_length=12, choices=PhoneType.choices, blank=True, default=""
+        _("phone type"),
+        max_length=12,
+        choices=PhoneType.choices,
+        blank=True,
+        default="",
     )
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     source = models.CharField(
-        max_length=20, choices=Source.choices, default=Source.CREDITOR_FILE
+        _("source"), max_length=20, choices=Source.choices, default=Source.CREDITOR_FILE
     )
     status = models.CharField(
-        max_length=12, choices=ContactStatus.choices, default=ContactStatus.UNVERIFIED
+        _("status"),
+        max_length=12,
+        choices=ContactStatus.choices,
+        default=ContactStatus.UNVERIFIED,
     )
-    issue = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    issue = models.CharField(_("issue"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("contact point")

@@ -28,7 +28,7 @@ class Creditor(models.Model):
             "past due count from the end of the grace period."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("creditor")
@@ -43,9 +43,12 @@ class Stage(models.Model):
     """A band of days past due; each creditor has its own editable set."""
 
     creditor = models.ForeignKey(
-        Creditor, on_delete=models.CASCADE, related_name="stages"
+        Creditor,
+        on_delete=models.CASCADE,
+        related_name="stages",
+        verbose_name=_("creditor"),
     )
-    slug = models.SlugField(max_length=40)
+    slug = models.SlugField(_("slug"), max_length=40)
     name = models.CharField(_("name"), max_length=80)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     min_days = models.PositiveIntegerField(_("from day"), default=0)
@@ -81,13 +84,16 @@ class Portfolio(models.Model):
     """A placement: the accounts a creditor hands over on a date."""
 
     creditor = models.ForeignKey(
-        Creditor, on_delete=models.PROTECT, related_name="portfolios"
+        Creditor,
+        on_delete=models.PROTECT,
+        related_name="portfolios",
+        verbose_name=_("creditor"),
     )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
     placed_on = models.DateField(_("placed on"))
     recall_on = models.DateField(_("to be returned on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("portfolio")
@@ -116,13 +122,22 @@ class Account(models.Model):
     """
 
     creditor = models.ForeignKey(
-        Creditor, on_delete=models.PROTECT, related_name="accounts"
+        Creditor,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("creditor"),
     )
     portfolio = models.ForeignKey(
-        Portfolio, on_delete=models.PROTECT, related_name="accounts"
+        Portfolio,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("portfolio"),
     )
     debtor = models.ForeignKey(
-        Debtor, on_delete=models.PROTECT, related_name="accounts"
+        Debtor,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("debtor"),
     )
     number = models.CharField(_("account number"), max_length=60)
     product = models.CharField(_("product"), max_length=80, blank=True)
@@ -138,13 +153,18 @@ class Account(models.Model):
     )
     days_past_due = models.IntegerField(_("days past due"), default=0)
     stage = models.ForeignKey(
-        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+        Stage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("stage"),
     )
     is_legal = models.BooleanField(_("in legal proceedings"), default=False)
     extra = models.JSONField(_("other imported fields"), default=dict, blank=True)
     balance_as_of = models.DateField(_("balance as of"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AccountQuerySet.as_manager()
 
@@ -173,15 +193,22 @@ class BalanceSnapshot(models.Model):
     """The account's balance as a file stated it on a date."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="balance_history"
+        Account,
+        on_delete=models.CASCADE,
+        related_name="balance_history",
+        verbose_name=_("account"),
     )
     as_of = models.DateField(_("as of"))
-    capital = models.DecimalField(**MONEY)
-    interest = models.DecimalField(**MONEY)
-    fees = models.DecimalField(**MONEY)
-    balance = models.DecimalField(**MONEY)
+    capital = models.DecimalField(_("capital"), **MONEY)
+    interest = models.DecimalField(_("interest"), **MONEY)
+    fees = models.DecimalField(_("fees"), **MONEY)
+    balance = models.DecimalField(_("balance"), **MONEY)
     import_job = models.ForeignKey(
-        "ImportJob", on_delete=models.SET_NULL, null=True, blank=True
+        "ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("import"),
     )
 
     class Meta:
@@ -202,12 +229,14 @@ class CycleRun(models.Model):
     """One run of the nightly cycle for an as-of date."""
 
     as_of = models.DateField(_("as of"))
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    accounts = models.PositiveIntegerField(default=0)
-    stage_changes = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    accounts = models.PositiveIntegerField(_("accounts"), default=0)
+    stage_changes = models.PositiveIntegerField(_("stage changes"), default=0)
 
     class Meta:
+        verbose_name = _("cycle run")
+        verbose_name_plural = _("cycle runs")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -218,18 +247,35 @@ class StageChange(models.Model):
     """An account moving from one stage to another, for roll rates."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="stage_changes"
+        Account,
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+        verbose_name=_("account"),
     )
     from_stage = models.ForeignKey(
-        Stage, on_delete=models.PROTECT, null=True, related_name="+"
+        Stage,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("from stage"),
     )
-    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
-    changed_on = models.DateField()
+    to_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("to stage")
+    )
+    changed_on = models.DateField(
+        _("changed on"),
+    )
     cycle_run = models.ForeignKey(
-        CycleRun, on_delete=models.SET_NULL, null=True, related_name="changes"
+        CycleRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="changes",
+        verbose_name=_("cycle run"),
     )
 
     class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
         indexes = [models.Index(fields=["changed_on"])]
 
     def __str__(self) -> str:
@@ -252,11 +298,17 @@ class ImportProfile(models.Model):
     """
 
     creditor = models.ForeignKey(
-        Creditor, on_delete=models.CASCADE, related_name="import_profiles"
+        Creditor,
+        on_delete=models.CASCADE,
+        related_name="import_profiles",
+        verbose_name=_("creditor"),
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(
-        max_length=10, choices=ImportKind.choices, default=ImportKind.PORTFOLIO
+        _("kind"),
+        max_length=10,
+        choices=ImportKind.choices,
+        default=ImportKind.PORTFOLIO,
     )
     encoding = models.CharField(_("encoding"), max_length=20, default="auto")
     delimiter = models.CharField(_("delimiter"), max_length=5, default="auto")
@@ -277,8 +329,8 @@ class ImportProfile(models.Model):
     )
     columns = models.JSONField(_("column mapping"), default=dict)
     history = models.JSONField(_("balance history columns"), default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("import profile")
@@ -305,39 +357,60 @@ class ImportJob(models.Model):
     """One file going in, with its progress and its row report."""
 
     creditor = models.ForeignKey(
-        Creditor, on_delete=models.PROTECT, related_name="imports"
+        Creditor,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        verbose_name=_("creditor"),
     )
-    profile = models.ForeignKey(ImportProfile, on_delete=models.PROTECT)
+    profile = models.ForeignKey(
+        ImportProfile, on_delete=models.PROTECT, verbose_name=_("import profile")
+    )
     portfolio = models.ForeignKey(
-        Portfolio, on_delete=models.PROTECT, null=True, blank=True
+        Portfolio,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("portfolio"),
     )
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    file_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.BigIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.BigIntegerField(_("size in bytes"), default=0)
     status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+        _("status"),
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PENDING,
     )
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duplicate of"),
     )
-    detected = models.JSONField(default=dict, blank=True)
-    bytes_read = models.BigIntegerField(default=0)
-    rows_read = models.PositiveIntegerField(default=0)
-    rows_created = models.PositiveIntegerField(default=0)
-    rows_updated = models.PositiveIntegerField(default=0)
-    rows_unchanged = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
-    rows_with_warnings = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    detected = models.JSONField(_("detected format"), default=dict, blank=True)
+    bytes_read = models.BigIntegerField(_("bytes read"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    rows_with_warnings = models.PositiveIntegerField(_("rows with warnings"), default=0)
+    error = models.TextField(_("error"), blank=True)
     message = models.TextField(
         _("outcome"), blank=True, help_text=_("What the import did, in words.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -366,17 +439,26 @@ class IssueSeverity(models.TextChoices):
 class ImportIssue(models.Model):
     """A problem found in one row of an import file."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    job = models.ForeignKey(
+        ImportJob,
+        on_delete=models.CASCADE,
+        related_name="issues",
+        verbose_name=_("import"),
+    )
     line = models.PositiveIntegerField(_("line"))
     column = models.CharField(_("column"), max_length=100, blank=True)
     field = models.CharField(_("field"), max_length=60, blank=True)
     value = models.CharField(_("value"), max_length=200, blank=True)
-    severity = models.CharField(max_length=8, choices=IssueSeverity.choices)
-    code = models.CharField(max_length=40)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=IssueSeverity.choices
+    )
+    code = models.CharField(_("code"), max_length=40)
     message = models.CharField(_("reason"), max_length=300)
-    account_number = models.CharField(max_length=60, blank=True)
+    account_number = models.CharField(_("account number"), max_length=60, blank=True)
 
     class Meta:
+        verbose_name = _("import issue")
+        verbose_name_plural = _("import issues")
         ordering = ["job", "line", "id"]
 
     def __str__(self) -> str:
