@@ -242,6 +242,7 @@ class ImportProfileForm(forms.ModelForm):
             "delimiter",
             "decimal_separator",
             "date_format",
+            "default_area",
             "history",
         ]
 

@@ -7,12 +7,14 @@ only the screens need.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 from django.shortcuts import get_object_or_404
 
 from recupero.parties.models import Debtor
@@ -33,6 +35,12 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 # What people write between the digits of a number, CUIT or phone.
 NUMBER_SEPARATORS = re.compile(r"[\s\-./()+]")
+# Accented letters of Spanish names and what they are searched as. Listed
+# in both cases because SQLite's lower() only knows ASCII letters.
+PLAIN_LETTERS = {
+    "á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u", "ñ": "n",
+    "Á": "a", "É": "e", "Í": "i", "Ó": "o", "Ú": "u", "Ü": "u", "Ñ": "n",
+}  # fmt: skip
 
 
 def visible_creditors(user: AnyUser) -> QuerySet[Creditor]:
@@ -86,7 +94,9 @@ def search_accounts(
         accounts = accounts.filter(stage__slug=stage)
     text = text.strip()
     if text:
-        accounts = accounts.filter(_matching(text))
+        accounts = accounts.annotate(
+            debtor_plain_name=plain_text("debtor__name")
+        ).filter(_matching(text))
     return accounts.select_related("creditor", "portfolio", "debtor", "stage").order_by(
         "creditor__name", "creditor_id", "number"
     )
@@ -94,11 +104,11 @@ def search_accounts(
 
 def _matching(text: str) -> Q:
     # A prefix match on the number also finds the exact number.
-    match = Q(number__startswith=text) | Q(debtor__name__icontains=text)
+    match = Q(number__istartswith=text) | _name_matching(text)
     compact = NUMBER_SEPARATORS.sub("", text)
     if compact.isdigit():
         if compact != text:
-            match |= Q(number__startswith=compact)
+            match |= Q(number__istartswith=compact)
         for extra in (
             debtors_with_tax_id(compact, via="debtor__"),
             debtors_with_phone(text, via="debtor__"),
@@ -106,6 +116,31 @@ def _matching(text: str) -> Q:
             if extra is not None:
                 match |= extra
     return match
+
+
+def _name_matching(text: str) -> Q:
+    """Match names holding every word of ``text``, in any order and case.
+
+    Accents do not count, so ``perez juan`` finds ``Pérez, Juan``.
+    """
+    match = Q()
+    for word in plain(text).split():
+        match &= Q(debtor_plain_name__contains=word)
+    return match
+
+
+def plain(text: str) -> str:
+    """Return ``text`` in lower case without accents, as names are searched."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def plain_text(field: str) -> Func:
+    """Return the database expression of ``plain`` over a text column."""
+    expression: F | Func = F(field)
+    for letter, replacement in PLAIN_LETTERS.items():
+        expression = Replace(expression, Value(letter), Value(replacement))
+    return Lower(expression)
 
 
 def list_search_choices(user: AnyUser) -> tuple[list[Creditor], list[Portfolio]]:
