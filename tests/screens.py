@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from recupero.parties.models import (
@@ -104,6 +105,13 @@ def make_book(creditor: Creditor, other_creditor: Creditor) -> Book:
     )
     CycleRun.objects.create(as_of=AS_OF, finished_at=timezone.now(), accounts=3)
     return Book(juan, gomez, cards, loans, card_juan, card_gomez, loan_juan)
+
+
+def make_agent(username: str = "gestora"):
+    """Return a user that may log in with ``PASSWORD``; no staff rights."""
+    return get_user_model().objects.create_user(
+        username, password=PASSWORD, first_name="Laura", last_name="Gestora"
+    )
 
 
 def make_juan() -> Debtor:
@@ -207,6 +215,8 @@ class _TableReader(HTMLParser):
             self.rows.append([])
         elif self.depth and tag in {"td", "th"}:
             self.cell = []
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
 
     def handle_endtag(self, tag):
         if tag == "table" and self.depth:
