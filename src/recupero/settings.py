@@ -5,6 +5,7 @@ Celery tasks run in-process. ``DATABASE_URL`` and ``CELERY_BROKER_URL``
 switch to PostgreSQL and real workers.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,8 +28,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "recupero.parties",
     "recupero.portfolios",
+    "recupero.access",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "recupero.urls"
@@ -85,6 +90,19 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# Repeated failed log-ins of a user name from one address lock both out for
+# a while; the lockout backend goes first so a locked user is never checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Trying during the lock does not lengthen it: the page says when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "recupero.access.views.locked_out"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolios:home"
 LOGOUT_REDIRECT_URL = "login"
