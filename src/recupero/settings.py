@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "axes",
     "recupero.parties",
     "recupero.portfolios",
+    "recupero.collections",
     "recupero.access",
 ]
 

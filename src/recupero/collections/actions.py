@@ -1,0 +1,591 @@
+"""Writes of the agent's day: result codes, activities, promises, plans.
+
+Every function here is one transaction. Activities are only ever added;
+their consequences (the contact point's status, the management state, the
+next attempt, a promise) are applied in the same transaction, through the
+same set-based statements whether one account or a whole letter run is
+concerned.
+"""
+
+import datetime
+import logging
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from recupero.collections.catalogue import DEFAULT_RESULT_CODES
+from recupero.collections.errors import ErrorCode
+from recupero.collections.models import (
+    AccountState,
+    Activity,
+    ActivityAccount,
+    Attachment,
+    AttachmentKind,
+    Channel,
+    CollectionsPolicy,
+    ContactEffect,
+    NonPaymentReason,
+    Promise,
+    ResultCode,
+)
+from recupero.collections.states import Event, ManagementState
+from recupero.collections.transitions import (
+    apply_event,
+    ensure_account_states,
+    refresh_debtor_states,
+)
+from recupero.parties.actions import mark_contact_point
+from recupero.parties.models import ContactKind, ContactPoint, ContactStatus
+from recupero.portfolios.cycle import business_date
+from recupero.portfolios.models import Account, Creditor
+
+logger = logging.getLogger(__name__)
+
+User = AbstractBaseUser
+
+# The kind of contact point each channel uses; other channels take any.
+CHANNEL_KINDS = {
+    Channel.OUTBOUND_CALL: ContactKind.PHONE,
+    Channel.INBOUND_CALL: ContactKind.PHONE,
+    Channel.SMS: ContactKind.PHONE,
+    Channel.WHATSAPP: ContactKind.PHONE,
+    Channel.EMAIL: ContactKind.EMAIL,
+    Channel.LETTER: ContactKind.ADDRESS,
+    Channel.FIELD_VISIT: ContactKind.ADDRESS,
+}
+CONTACT_EFFECT_STATUS = {
+    ContactEffect.CONFIRM: ContactStatus.CONFIRMED,
+    ContactEffect.MARK_WRONG: ContactStatus.WRONG,
+    ContactEffect.MARK_INVALID: ContactStatus.INVALID,
+    ContactEffect.OPT_OUT: ContactStatus.OPTED_OUT,
+}
+# A contact point in one of these can still be used.
+USABLE_CONTACT_STATUSES = (
+    ContactStatus.UNVERIFIED,
+    ContactStatus.TO_REVIEW,
+    ContactStatus.CONFIRMED,
+)
+
+
+# -- result codes ----------------------------------------------------------
+
+
+def ensure_default_result_codes() -> int:
+    """Add the default codes that are missing; return how many were added.
+
+    Codes already there are left as the administrator edited them, so this
+    runs safely after every migration.
+    """
+    existing = set(ResultCode.objects.values_list("code", flat=True))
+    missing = [
+        ResultCode(
+            code=default.code,
+            name=default.name,
+            category=default.category,
+            channels=[channel.value for channel in default.channels],
+            contact_effect=default.contact_effect,
+            state_event=default.state_event.value if default.state_event else "",
+            next_attempt_days=default.next_attempt_days,
+            requires_contact_point=default.requires_contact_point,
+            requires_promise=default.requires_promise,
+            requires_reason=default.requires_reason,
+            shortcut=default.shortcut,
+            position=position,
+        )
+        for position, default in enumerate(DEFAULT_RESULT_CODES)
+        if default.code not in existing
+    ]
+    ResultCode.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+def get_result_code(code: ResultCode | str) -> ResultCode:
+    if isinstance(code, ResultCode):
+        return code
+    return ResultCode.objects.get(code=code)
+
+
+def get_policy(creditor: Creditor) -> CollectionsPolicy:
+    """Return the creditor's policy, or an unsaved one with the defaults."""
+    policy = CollectionsPolicy.objects.filter(creditor=creditor).first()
+    return policy or CollectionsPolicy(creditor=creditor)
+
+
+# -- activities ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromiseTerms:
+    amount: Decimal
+    due_on: datetime.date
+
+
+@transaction.atomic
+def register_activity(
+    *,
+    account: Account,
+    code: ResultCode | str,
+    channel: str,
+    user: User | None,
+    contact_point: ContactPoint | None = None,
+    all_debtor_accounts: bool = False,
+    started_at: datetime.datetime | None = None,
+    ended_at: datetime.datetime | None = None,
+    note: str = "",
+    promise: PromiseTerms | None = None,
+    reason: str = "",
+    attachments: Iterable[File] = (),
+    next_attempt_on: datetime.date | None = None,
+) -> Activity:
+    """Record a contact or attempt on ``account`` and apply its result.
+
+    With ``all_debtor_accounts`` the activity covers every open account the
+    debtor has with the same creditor (never another creditor's); a
+    deceased result always does. ``user`` is None for the system. The
+    code's effect is applied to ``contact_point`` and to the management
+    state, a promise code takes ``promise``, and the account is due again
+    on ``next_attempt_on`` or after the code's delay. Raise
+    ``ValidationError`` (codes in ``errors.ErrorCode``) on bad input.
+    """
+    code = get_result_code(code)
+    started_at = started_at or timezone.now()
+    occurred_on = business_date(account.creditor, started_at)
+    accounts = _covered_accounts(account, code, all_debtor_accounts)
+    _check_activity(
+        account, accounts, code, channel, contact_point, started_at, ended_at
+    )
+    _check_details(code, promise, reason, accounts)
+
+    activity = Activity.objects.create(
+        creditor_id=account.creditor_id,
+        debtor_id=account.debtor_id,
+        user=user,
+        channel=channel,
+        contact_point=contact_point,
+        contact_value=contact_point.value if contact_point else "",
+        result_code=code,
+        reason=reason,
+        note=note,
+        started_at=started_at,
+        ended_at=ended_at,
+        occurred_on=occurred_on,
+    )
+    ActivityAccount.objects.bulk_create(
+        ActivityAccount(activity=activity, account_id=pk) for pk in accounts
+    )
+    for file in attachments:
+        add_attachment(activity, file=file, user=user)
+
+    covered = Account.objects.filter(pk__in=accounts)
+    taken = None
+    if code.requires_promise and promise is not None:
+        taken = _take_promise(
+            account, promise, channel, user, activity, occurred_on, started_at
+        )
+    elif code.state_event:
+        apply_event(
+            covered, Event(code.state_event), at=started_at, activity_id=activity.pk
+        )
+    _apply_contact_effect(code, contact_point, user, activity, covered, started_at)
+
+    activity.next_attempt_on = _next_attempt(code, occurred_on, taken, next_attempt_on)
+    activity.save(update_fields=["next_attempt_on"])
+    _record_on_states(covered, activity)
+    refresh_debtor_states(covered, at=started_at)
+    logger.info(
+        "activity %s registered on %s accounts with %s",
+        activity.pk,
+        len(accounts),
+        code.code,
+        extra={"activity_id": activity.pk, "account_id": account.pk},
+    )
+    return activity
+
+
+def _covered_accounts(
+    account: Account, code: ResultCode, all_debtor_accounts: bool
+) -> list[int]:
+    """Return the ids of the accounts the activity is about, ``account`` first."""
+    if not (all_debtor_accounts or code.state_event == Event.DECEASED):
+        return [account.pk]
+    siblings = (
+        Account.objects.filter(
+            debtor_id=account.debtor_id, creditor_id=account.creditor_id
+        )
+        .exclude(pk=account.pk)
+        .exclude(management__state=ManagementState.SETTLED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [account.pk, *siblings]
+
+
+def _check_activity(
+    account: Account,
+    accounts: list[int],
+    code: ResultCode,
+    channel: str,
+    contact_point: ContactPoint | None,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime | None,
+) -> None:
+    _check_code_and_channel(code, channel)
+    if ended_at is not None and ended_at < started_at:
+        _refuse(ErrorCode.ENDS_BEFORE_START, "La gestión termina antes de empezar.")
+    if contact_point is None:
+        if code.requires_contact_point:
+            _refuse(
+                ErrorCode.CONTACT_POINT_REQUIRED,
+                "El código %(code)s necesita el teléfono, e-mail o domicilio usado.",
+                code,
+            )
+        return
+    if contact_point.debtor_id != account.debtor_id:
+        _refuse(
+            ErrorCode.CONTACT_POINT_OF_OTHER_DEBTOR,
+            "El dato de contacto es de otro deudor.",
+        )
+    wanted = CHANNEL_KINDS.get(Channel(channel))
+    if wanted and contact_point.kind != wanted:
+        _refuse(
+            ErrorCode.CONTACT_POINT_WRONG_KIND,
+            "El dato de contacto no sirve para este canal.",
+        )
+
+
+def _check_details(
+    code: ResultCode,
+    promise: PromiseTerms | None,
+    reason: str,
+    accounts: list[int],
+) -> None:
+    if code.requires_promise:
+        if promise is None:
+            _refuse(
+                ErrorCode.PROMISE_REQUIRED,
+                "Una promesa de pago necesita importe y fecha.",
+            )
+        if len(accounts) > 1:
+            _refuse(
+                ErrorCode.PROMISE_ONE_ACCOUNT,
+                "Una promesa de pago se registra cuenta por cuenta.",
+            )
+    if code.requires_reason and not reason:
+        _refuse(ErrorCode.REASON_REQUIRED, "Falta el motivo por el que no puede pagar.")
+    if reason and reason not in NonPaymentReason.values:
+        _refuse(ErrorCode.REASON_UNKNOWN, "Motivo de no pago desconocido.")
+
+
+def _refuse(error: ErrorCode, message: str, code: ResultCode | None = None) -> None:
+    params = {"code": code.code} if code else None
+    raise ValidationError(message, code=error.value, params=params)
+
+
+def _apply_contact_effect(
+    code: ResultCode,
+    contact_point: ContactPoint | None,
+    user: User | None,
+    activity: Activity,
+    covered: QuerySet[Account],
+    at: datetime.datetime,
+) -> None:
+    """Mark the contact point used; if the debtor has none left, say so."""
+    status = CONTACT_EFFECT_STATUS.get(ContactEffect(code.contact_effect))
+    if status is None or contact_point is None:
+        return
+    # An opt-out is the debtor's decision; no later result overrides it.
+    if contact_point.status in {status, ContactStatus.OPTED_OUT}:
+        return
+    note = f"{code.name} (gestión {activity.pk})"
+    mark_contact_point(contact_point, status=status, user=user, note=note)
+
+    if status in USABLE_CONTACT_STATUSES:
+        return
+    usable = ContactPoint.objects.filter(
+        debtor_id=contact_point.debtor_id, status__in=USABLE_CONTACT_STATUSES
+    )
+    if not usable.exists():
+        apply_event(
+            covered, Event.CONTACT_POINTS_EXHAUSTED, at=at, activity_id=activity.pk
+        )
+
+
+def _next_attempt(
+    code: ResultCode,
+    occurred_on: datetime.date,
+    promise: Promise | None,
+    chosen: datetime.date | None,
+) -> datetime.date | None:
+    if chosen is not None:
+        return chosen
+    if promise is not None:
+        return promise.deadline + datetime.timedelta(days=1)
+    if code.next_attempt_days is None:
+        return None
+    return occurred_on + datetime.timedelta(days=code.next_attempt_days)
+
+
+def _record_on_states(accounts: QuerySet[Account], activity: Activity) -> None:
+    ensure_account_states(accounts)
+    AccountState.objects.filter(account__in=accounts.values("id")).update(
+        next_attempt_on=activity.next_attempt_on,
+        last_activity_at=activity.started_at,
+        last_result_code=activity.result_code_id,
+        activity_count=F("activity_count") + 1,
+    )
+
+
+def add_attachment(
+    activity: Activity,
+    *,
+    file: File,
+    user: User | None,
+    kind: str | None = None,
+) -> Attachment:
+    """Attach ``file`` to ``activity``; audio is taken for a call recording."""
+    name = (file.name or "adjunto").rsplit("/", 1)[-1]
+    if kind is None:
+        kind = _attachment_kind(name)
+    return Attachment.objects.create(
+        activity=activity,
+        kind=kind,
+        file=file,
+        name=name[:255],
+        size=file.size or 0,
+        created_by=user,
+    )
+
+
+def _attachment_kind(name: str) -> str:
+    content_type = mimetypes.guess_type(name)[0] or ""
+    if content_type.startswith("audio/"):
+        return AttachmentKind.RECORDING
+    if content_type.startswith("image/"):
+        return AttachmentKind.IMAGE
+    return AttachmentKind.DOCUMENT
+
+
+# -- mass registration -----------------------------------------------------
+
+
+@transaction.atomic
+def register_mass_result(
+    accounts: QuerySet[Account],
+    code: ResultCode | str,
+    *,
+    channel: str,
+    user: User | None = None,
+    at: datetime.datetime | None = None,
+    note: str = "",
+) -> int:
+    """Record ``code`` on every account of ``accounts``; return how many.
+
+    For a letter run, an SMS campaign or a dialer's unanswered calls: one
+    activity per account, written in bulk, with the code's effect on the
+    management state and its next attempt. Codes that need a contact point,
+    a promise or a reason cannot be registered in mass.
+    """
+    code = get_result_code(code)
+    at = at or timezone.now()
+    if code.requires_contact_point or code.requires_promise or code.requires_reason:
+        _refuse(
+            ErrorCode.MASS_CODE_NEEDS_DETAILS,
+            "El código %(code)s necesita datos de cada gestión: "
+            "no se registra en masa.",
+            code,
+        )
+    _check_code_and_channel(code, channel)
+
+    rows = list(
+        accounts.order_by("pk").values_list(
+            "pk", "debtor_id", "creditor_id", "creditor__time_zone"
+        )
+    )
+    days = {zone: _local_date(at, zone) for *_ids, zone in rows}
+    activities = Activity.objects.bulk_create(
+        Activity(
+            creditor_id=creditor,
+            debtor_id=debtor,
+            user=user,
+            channel=channel,
+            result_code=code,
+            note=note,
+            started_at=at,
+            occurred_on=days[zone],
+            next_attempt_on=_next_attempt(code, days[zone], None, None),
+        )
+        for _pk, debtor, creditor, zone in rows
+    )
+    ActivityAccount.objects.bulk_create(
+        ActivityAccount(activity_id=activity.pk, account_id=row[0])
+        for activity, row in zip(activities, rows, strict=True)
+    )
+
+    if code.state_event:
+        apply_event(accounts, Event(code.state_event), at=at)
+    ensure_account_states(accounts)
+    for day in set(days.values()):
+        _record_mass_on_states(accounts, code, at, day, days)
+    refresh_debtor_states(accounts, at=at)
+    logger.info("mass result %s registered on %s accounts", code.code, len(rows))
+    return len(rows)
+
+
+def _check_code_and_channel(code: ResultCode, channel: str) -> None:
+    if not code.is_active:
+        _refuse(ErrorCode.CODE_INACTIVE, "El código %(code)s está dado de baja.", code)
+    if channel not in Channel.values or not code.allows_channel(channel):
+        _refuse(
+            ErrorCode.CHANNEL_NOT_ALLOWED,
+            "El código %(code)s no se usa en este canal.",
+            code,
+        )
+
+
+def _record_mass_on_states(
+    accounts: QuerySet[Account],
+    code: ResultCode,
+    at: datetime.datetime,
+    day: datetime.date,
+    days: dict[str, datetime.date],
+) -> None:
+    """Update the accounts whose creditor's calendar is at ``day``."""
+    zones = [zone for zone, each in days.items() if each == day]
+    AccountState.objects.filter(
+        account__in=accounts.filter(creditor__time_zone__in=zones).values("id")
+    ).update(
+        next_attempt_on=_next_attempt(code, day, None, None),
+        last_activity_at=at,
+        last_result_code=code.pk,
+        activity_count=F("activity_count") + 1,
+    )
+
+
+def _local_date(at: datetime.datetime, zone: str) -> datetime.date:
+    return business_date(Creditor(time_zone=zone), at)
+
+
+# -- promises, plans -------------------------------------------------------
+
+
+@transaction.atomic
+def register_promise(
+    *,
+    account: Account,
+    amount: Decimal,
+    due_on: datetime.date,
+    channel: str,
+    user: User | None,
+    activity: Activity | None = None,
+    at: datetime.datetime | None = None,
+) -> Promise:
+    """Record a promise to pay ``amount`` on ``due_on`` and apply it.
+
+    The account moves to "promise pending" and is due again the day after
+    the promise's deadline (its date plus the creditor's grace days).
+    Raise ``ValidationError`` when the amount is not positive or the date
+    is past or further ahead than the creditor allows.
+    """
+    at = at or timezone.now()
+    taken_on = business_date(account.creditor, at)
+    terms = PromiseTerms(amount=amount, due_on=due_on)
+    promise = _take_promise(account, terms, channel, user, activity, taken_on, at)
+
+    AccountState.objects.filter(account=account).update(
+        next_attempt_on=promise.deadline + datetime.timedelta(days=1)
+    )
+    refresh_debtor_states(Account.objects.filter(pk=account.pk), at=at)
+    return promise
+
+
+def _take_promise(
+    account: Account,
+    terms: PromiseTerms,
+    channel: str,
+    user: User | None,
+    activity: Activity | None,
+    taken_on: datetime.date,
+    at: datetime.datetime,
+) -> Promise:
+    policy = get_policy(account.creditor)
+    _check_promise(terms, taken_on, policy)
+
+    promise = Promise.objects.create(
+        account=account,
+        activity=activity,
+        amount=terms.amount,
+        due_on=terms.due_on,
+        grace_days=policy.promise_grace_days,
+        deadline=terms.due_on + datetime.timedelta(days=policy.promise_grace_days),
+        channel=channel,
+        taken_on=taken_on,
+        taken_by=user,
+    )
+    apply_event(
+        Account.objects.filter(pk=account.pk),
+        Event.PROMISE_TAKEN,
+        at=at,
+        activity_id=activity.pk if activity else None,
+        promise_id=promise.pk,
+    )
+    return promise
+
+
+def _check_promise(
+    terms: PromiseTerms, taken_on: datetime.date, policy: CollectionsPolicy
+) -> None:
+    if not isinstance(terms.amount, Decimal) or terms.amount <= 0:
+        _refuse(ErrorCode.PROMISE_AMOUNT, "El importe prometido debe ser positivo.")
+    if terms.due_on < taken_on:
+        _refuse(ErrorCode.PROMISE_DATE_PAST, "La fecha prometida ya pasó.")
+    latest = taken_on + datetime.timedelta(days=policy.max_promise_days)
+    if terms.due_on > latest:
+        raise ValidationError(
+            "La fecha prometida no puede pasar del %(latest)s.",
+            code=ErrorCode.PROMISE_DATE_TOO_FAR.value,
+            params={"latest": latest.strftime("%d/%m/%Y")},
+        )
+
+
+@transaction.atomic
+def record_plan_signed(
+    account: Account, *, at: datetime.datetime | None = None
+) -> ManagementState:
+    """Move ``account`` to "plan active"; for the payments app to call."""
+    return _single_event(account, Event.PLAN_SIGNED, at)
+
+
+@transaction.atomic
+def record_plan_broken(
+    account: Account, *, at: datetime.datetime | None = None
+) -> ManagementState:
+    """Move ``account`` to "plan broken"; for the payments app to call."""
+    return _single_event(account, Event.PLAN_BROKEN, at)
+
+
+def _single_event(
+    account: Account, event: Event, at: datetime.datetime | None
+) -> ManagementState:
+    at = at or timezone.now()
+    one = Account.objects.filter(pk=account.pk)
+    apply_event(one, event, at=at)
+    refresh_debtor_states(one, at=at)
+    return get_account_state(account)
+
+
+def get_account_state(account: Account) -> ManagementState:
+    """Return ``account``'s management state ("not worked" without a row)."""
+    state = (
+        AccountState.objects.filter(account=account)
+        .values_list("state", flat=True)
+        .first()
+    )
+    return ManagementState(state or ManagementState.NOT_WORKED)

@@ -1,0 +1,82 @@
+"""The collections part of the nightly cycle.
+
+After the accounts are aged (``portfolios.cycle``), this settles the
+accounts whose balance reached zero, decides the promises whose deadline
+has passed, and checks who can still be reached: accounts of debtors with
+no usable contact point become unreachable, unreachable ones whose debtor
+got a new contact point go back to "no contact". Every step is a handful
+of set-based statements whatever the number of accounts.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from recupero.collections.actions import USABLE_CONTACT_STATUSES
+from recupero.collections.promises import PromiseEvaluation, evaluate_due_promises
+from recupero.collections.states import Event, ManagementState
+from recupero.collections.transitions import (
+    apply_event,
+    ensure_account_states,
+    refresh_debtor_states,
+)
+from recupero.parties.models import ContactPoint
+from recupero.portfolios.models import Account, Creditor
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NightSummary:
+    settled: int
+    promises: PromiseEvaluation
+    unreachable: int
+    reachable_again: int
+
+
+@transaction.atomic
+def run_collections_night(
+    as_of: datetime.date, *, creditor: Creditor | None = None
+) -> NightSummary:
+    """Bring every account's management state up to ``as_of``."""
+    at = timezone.now()
+    accounts = Account.objects.all()
+    if creditor is not None:
+        accounts = accounts.filter(creditor=creditor)
+    ensure_account_states(accounts)
+
+    settled = apply_event(
+        accounts.with_balance().filter(balance__lte=0), Event.PAID_IN_FULL, at=at
+    )
+    promises = evaluate_due_promises(as_of, creditor=creditor, at=at)
+    unreachable, reachable = classify_reachability(accounts, at=at)
+    refresh_debtor_states(accounts, at=at)
+
+    logger.info(
+        "collections night %s: %s settled, %s unreachable, %s reachable again",
+        as_of,
+        settled,
+        unreachable,
+        reachable,
+    )
+    return NightSummary(settled, promises, unreachable, reachable)
+
+
+def classify_reachability(
+    accounts: QuerySet[Account], *, at: datetime.datetime
+) -> tuple[int, int]:
+    """Move accounts in or out of "unreachable"; return both counts."""
+    usable = ContactPoint.objects.filter(
+        debtor=OuterRef("debtor"), status__in=USABLE_CONTACT_STATUSES
+    )
+    exhausted = accounts.exclude(Exists(usable))
+    unreachable = apply_event(exhausted, Event.CONTACT_POINTS_EXHAUSTED, at=at)
+    found = accounts.filter(
+        Exists(usable), management__state=ManagementState.UNREACHABLE
+    )
+    reachable = apply_event(found, Event.CONTACT_POINT_AVAILABLE, at=at)
+    return unreachable, reachable

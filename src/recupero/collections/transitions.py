@@ -1,0 +1,135 @@
+"""The automaton of ``states.py`` applied to rows, set-based.
+
+One account or a million go through the same statements: missing state rows
+are inserted, the state changes are recorded with one INSERT ... SELECT and
+applied with one UPDATE ... CASE, and the debtors' states are recomputed
+with one UPDATE over a subquery. No account is loaded into Python.
+"""
+
+import datetime
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from recupero.collections.models import AccountState, DebtorState, StateChange
+from recupero.collections.states import (
+    DEBTOR_PRECEDENCE,
+    TRANSITIONS,
+    Event,
+    ManagementState,
+)
+from recupero.portfolios.models import Account
+
+
+def ensure_account_states(accounts: QuerySet[Account]) -> None:
+    """Give every account of ``accounts`` a state row ("not worked yet")."""
+    select_sql, params = accounts.values("id").query.sql_with_params()
+    table = AccountState._meta.db_table
+    with connection.cursor() as cursor:
+        # The WHERE also lets SQLite read ON CONFLICT as the upsert clause.
+        cursor.execute(
+            f"INSERT INTO {table} (account_id, state, activity_count) "
+            f"SELECT wanted.id, %s, 0 FROM ({select_sql}) wanted "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} existing "
+            "WHERE existing.account_id = wanted.id) "
+            "ON CONFLICT (account_id) DO NOTHING",
+            [ManagementState.NOT_WORKED, *params],
+        )
+
+
+def apply_event(
+    accounts: QuerySet[Account],
+    event: Event,
+    *,
+    at: datetime.datetime,
+    activity_id: int | None = None,
+    promise_id: int | None = None,
+) -> int:
+    """Move ``accounts`` as ``event`` says, record the moves; return how many."""
+    moves = TRANSITIONS[event]
+    if not moves:
+        return 0
+    ensure_account_states(accounts)
+    movers = AccountState.objects.filter(
+        account__in=accounts.values("id"), state__in=list(moves)
+    )
+    new_state = Case(
+        *(When(state=old, then=Value(new.value)) for old, new in moves.items()),
+        default=F("state"),
+        output_field=CharField(),
+    )
+
+    select_sql, params = (
+        movers.annotate(new_state=new_state)
+        .values_list("account_id", "state", "new_state")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {StateChange._meta.db_table} "
+            "(account_id, from_state, to_state, event, activity_id, promise_id, "
+            "changed_at) SELECT moved.account_id, moved.state, moved.new_state, "
+            f"%s, %s, %s, %s FROM ({select_sql}) moved",
+            [event.value, activity_id, promise_id, at, *params],
+        )
+    return movers.update(state=new_state, changed_at=at)
+
+
+def refresh_debtor_states(accounts: QuerySet[Account], *, at: datetime.datetime) -> int:
+    """Recompute the debtor states touched by ``accounts``; return how many.
+
+    A debtor has one state per creditor: the first of ``DEBTOR_PRECEDENCE``
+    among its accounts with that creditor (an account without a state row
+    counts as not worked yet).
+    """
+    _ensure_debtor_states(accounts)
+
+    account_state = Coalesce(
+        "management__state", Value(ManagementState.NOT_WORKED.value)
+    )
+    rank = Case(
+        *(
+            When(current=state.value, then=Value(position))
+            for position, state in enumerate(DEBTOR_PRECEDENCE)
+        ),
+        default=Value(len(DEBTOR_PRECEDENCE)),
+    )
+    best = (
+        Account.objects.filter(debtor=OuterRef("debtor"), creditor=OuterRef("creditor"))
+        .annotate(current=account_state)
+        .annotate(rank=rank)
+        .order_by("rank")
+        .values("current")[:1]
+    )
+    touched = accounts.filter(debtor=OuterRef("debtor"), creditor=OuterRef("creditor"))
+    return DebtorState.objects.filter(Exists(touched)).update(
+        state=Subquery(best), updated_at=at
+    )
+
+
+def _ensure_debtor_states(accounts: QuerySet[Account]) -> None:
+    select_sql, params = accounts.values(
+        "debtor_id", "creditor_id"
+    ).query.sql_with_params()
+    table = DebtorState._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (debtor_id, creditor_id, state) "
+            f"SELECT DISTINCT wanted.debtor_id, wanted.creditor_id, %s "
+            f"FROM ({select_sql}) wanted WHERE NOT EXISTS (SELECT 1 FROM {table} d "
+            "WHERE d.debtor_id = wanted.debtor_id "
+            "AND d.creditor_id = wanted.creditor_id) "
+            "ON CONFLICT (debtor_id, creditor_id) DO NOTHING",
+            [ManagementState.NOT_WORKED, *params],
+        )
