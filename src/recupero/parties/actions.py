@@ -26,7 +26,7 @@ from recupero.parties.models import (
     Relation,
     Source,
 )
-from recupero.parties.phones import normalise_phone
+from recupero.parties.phones import normalise_phone, same_line_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +68,13 @@ def add_contact_point(
         )
     found = _normalise(kind, raw.strip(), default_area)
 
-    existing = ContactPoint.objects.filter(
-        debtor=debtor, kind=kind, value=found["value"]
-    ).first()
+    existing = (
+        ContactPoint.objects.filter(
+            debtor=debtor, kind=kind, value__in=_same_values(kind, found["value"])
+        )
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
         return existing, False
 
@@ -92,6 +96,17 @@ def add_contact_point(
         extra={"debtor_id": debtor.pk, "user_id": getattr(user, "pk", None)},
     )
     return contact_point, True
+
+
+def _same_values(kind: str, value: str) -> list[str]:
+    """Return the stored forms under which ``value`` may already be there.
+
+    A mobile written without its 9 and the same mobile with it are one
+    line; whichever the debtor has first is kept.
+    """
+    if kind == ContactKind.PHONE:
+        return [value, *sorted(same_line_candidates(value))]
+    return [value]
 
 
 def _normalise(kind: str, raw: str, default_area: str | None) -> dict[str, Any]:
