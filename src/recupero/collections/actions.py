@@ -302,7 +302,13 @@ def _apply_contact_effect(
     if status is None or contact_point is None:
         return
     # An opt-out is the debtor's decision; no later result overrides it.
-    if contact_point.status in {status, ContactStatus.OPTED_OUT}:
+    # The caller's copy may be stale: another agent may have marked it.
+    current = (
+        ContactPoint.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=contact_point.pk)
+    )
+    if current in {status, ContactStatus.OPTED_OUT}:
         return
     note = f"{code.name} (gestión {activity.pk})"
     mark_contact_point(contact_point, status=status, user=user, note=note)

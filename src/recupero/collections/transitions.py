@@ -81,9 +81,14 @@ def apply_event(
             "(account_id, from_state, to_state, event, activity_id, promise_id, "
             "changed_at) SELECT moved.account_id, moved.state, moved.new_state, "
             f"%s, %s, %s, %s FROM ({select_sql}) moved",
-            [event.value, activity_id, promise_id, at, *params],
+            [event.value, activity_id, promise_id, _db_datetime(at), *params],
         )
     return movers.update(state=new_state, changed_at=at)
+
+
+def _db_datetime(at: datetime.datetime) -> object:
+    """Return ``at`` as the ORM would store it (raw SQL skips that step)."""
+    return connection.ops.adapt_datetimefield_value(at)
 
 
 def refresh_debtor_states(accounts: QuerySet[Account], *, at: datetime.datetime) -> int:

@@ -1,0 +1,98 @@
+"""The collections part of the nightly run."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from recupero.collections.actions import (
+    PromiseTerms,
+    get_account_state,
+    register_activity,
+)
+from recupero.collections.models import AccountState, DebtorState
+from recupero.collections.nightly import run_collections_night
+from recupero.parties.models import ContactKind, ContactPoint, ContactStatus
+from tests.collections.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2025, 3, 11)
+
+
+def test_night_gives_every_account_a_state(make_account, debtor, phone):
+    first = make_account("A-1", debtor)
+    second = make_account("A-2", debtor)
+
+    run_collections_night(AS_OF)
+
+    assert AccountState.objects.filter(state="sin_gestion").count() == 2
+    assert {get_account_state(first), get_account_state(second)} == {"sin_gestion"}
+    assert DebtorState.objects.get().state == "sin_gestion"
+
+
+def test_night_settles_accounts_paid_off(make_account, phone, debtor):
+    paid = make_account("A-1", debtor, balance="0.00")
+    owing = make_account("A-2", debtor, balance="10.00")
+
+    summary = run_collections_night(AS_OF)
+
+    assert summary.settled == 1
+    assert get_account_state(paid) == "cancelada"
+    assert get_account_state(owing) == "sin_gestion"
+
+
+def test_debtor_without_usable_contact_point_is_unreachable(account, debtor):
+    ContactPoint.objects.create(
+        debtor=debtor,
+        kind=ContactKind.PHONE,
+        raw="1",
+        value="+541141234567",
+        status=ContactStatus.INVALID,
+    )
+
+    summary = run_collections_night(AS_OF)
+
+    assert summary.unreachable == 1
+    assert get_account_state(account) == "ilocalizable"
+    assert DebtorState.objects.get().state == "ilocalizable"
+
+
+def test_new_contact_point_brings_an_unreachable_account_back(
+    account, phone, agent, debtor
+):
+    register_activity(
+        account=account,
+        code="NEQ",
+        channel="outbound_call",
+        user=agent,
+        contact_point=phone,
+        started_at=NOW,
+    )
+    assert get_account_state(account) == "ilocalizable"
+    ContactPoint.objects.create(
+        debtor=debtor, kind=ContactKind.EMAIL, raw="j@x.com", value="j@x.com"
+    )
+
+    summary = run_collections_night(AS_OF)
+
+    assert (summary.unreachable, summary.reachable_again) == (0, 1)
+    assert get_account_state(account) == "sin_contacto"
+
+
+def test_night_leaves_a_pending_promise_of_an_unreachable_debtor(account, phone, agent):
+    register_activity(
+        account=account,
+        code="PP",
+        channel="inbound_call",
+        user=agent,
+        contact_point=phone,
+        started_at=NOW,
+        promise=PromiseTerms(Decimal("10.00"), datetime.date(2025, 3, 20)),
+    )
+    ContactPoint.objects.update(status=ContactStatus.WRONG)
+
+    summary = run_collections_night(AS_OF)
+
+    assert summary.unreachable == 0
+    assert get_account_state(account) == "promesa_vigente"
