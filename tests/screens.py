@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from recupero.access.actions import ensure_default_profiles, set_membership
+from recupero.access.models import ProfileKind
 from recupero.parties.models import (
     ContactKind,
     ContactPoint,
@@ -107,11 +109,18 @@ def make_book(creditor: Creditor, other_creditor: Creditor) -> Book:
     return Book(juan, gomez, cards, loans, card_juan, card_gomez, loan_juan)
 
 
-def make_agent(username: str = "gestora"):
-    """Return a user that may log in with ``PASSWORD``; no staff rights."""
-    return get_user_model().objects.create_user(
+def make_agent(username: str = "gestora", profile: str = ProfileKind.BACK_OFFICE):
+    """Return a user that may log in with ``PASSWORD``; no staff rights.
+
+    The user is back office unless told otherwise: they see the whole book
+    and may upload imports and edit import profiles.
+    """
+    ensure_default_profiles()
+    user = get_user_model().objects.create_user(
         username, password=PASSWORD, first_name="Laura", last_name="Gestora"
     )
+    set_membership(user, profile=profile)
+    return user
 
 
 def make_juan() -> Debtor:

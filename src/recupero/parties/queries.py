@@ -1,17 +1,18 @@
 """Reads of debtors and their contact points for the screens.
 
-Every read a user makes starts from ``visible_debtors``: the one place where
-per-user scoping will go once users are tied to creditors.
+Every read a user makes starts from ``visible_debtors``, which is
+``recupero.access.scoping``'s: the one place where reads are scoped.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Replace
 from django.shortcuts import get_object_or_404
 
+from recupero.access import scoping
 from recupero.parties.models import ContactKind, ContactPoint, Debtor, RelatedPerson
 from recupero.parties.phones import normalise_phone, same_line_candidates
 
@@ -23,9 +24,7 @@ MIN_PHONE_DIGITS = 6
 PHONE_SEPARATORS = (" ", "-", "(", ")", ".", "+", "/")
 
 
-def visible_debtors(user: AnyUser) -> QuerySet[Debtor]:
-    """Return the debtors ``user`` may see (for now, every debtor)."""
-    return Debtor.objects.all()
+visible_debtors = scoping.visible_debtors
 
 
 def get_debtor(user: AnyUser, debtor_id: int) -> Debtor:

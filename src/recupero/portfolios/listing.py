@@ -1,7 +1,7 @@
 """Reads of creditors, accounts and imports for the screens.
 
-Every read starts from one of the ``visible_*`` functions: the one place
-where per-user scoping will go once users are tied to creditors.
+Every read starts from one of the ``visible_*`` functions, which are
+``recupero.access.scoping``'s: the one place where reads are scoped.
 ``queries.stage_summary`` holds the stage totals; this module holds what
 only the screens need.
 """
@@ -17,6 +17,7 @@ from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.shortcuts import get_object_or_404
 
+from recupero.access import scoping
 from recupero.parties.models import Debtor
 from recupero.parties.queries import debtors_with_phone, debtors_with_tax_id
 from recupero.portfolios.models import (
@@ -43,26 +44,11 @@ PLAIN_LETTERS = {
 }  # fmt: skip
 
 
-def visible_creditors(user: AnyUser) -> QuerySet[Creditor]:
-    """Return the creditors ``user`` may see (for now, every creditor)."""
-    return Creditor.objects.all()
-
-
-def visible_accounts(user: AnyUser) -> QuerySet[Account]:
-    """Return the accounts ``user`` may see (for now, every account)."""
-    return Account.objects.all()
-
-
-def visible_imports(user: AnyUser) -> QuerySet[ImportJob]:
-    return ImportJob.objects.all()
-
-
-def visible_profiles(user: AnyUser) -> QuerySet[ImportProfile]:
-    return ImportProfile.objects.all()
-
-
-def visible_portfolios(user: AnyUser) -> QuerySet[Portfolio]:
-    return Portfolio.objects.all()
+visible_creditors = scoping.visible_creditors
+visible_accounts = scoping.visible_accounts
+visible_imports = scoping.visible_import_jobs
+visible_profiles = scoping.visible_import_profiles
+visible_portfolios = scoping.visible_portfolios
 
 
 # Accounts

@@ -54,14 +54,23 @@ def last_cycle_date() -> datetime.date | None:
     return run.as_of if run else None
 
 
-def stage_summary(*, creditor: Creditor | None = None) -> StageSummary:
+def stage_summary(
+    *,
+    creditor: Creditor | None = None,
+    accounts: QuerySet[Account] | None = None,
+    creditors: QuerySet[Creditor] | None = None,
+) -> StageSummary:
     """Return accounts and balance per stage as the last cycle left them.
 
     Stages of the same slug are added up across creditors, in the order of
-    their position.
+    their position. ``accounts`` limits what is counted (a user's scope)
+    and ``creditors`` whose stages are listed; both default to all.
     """
-    accounts: QuerySet[Account] = Account.objects.all()
+    if accounts is None:
+        accounts = Account.objects.all()
     stages: QuerySet[Stage] = Stage.objects.all()
+    if creditors is not None:
+        stages = stages.filter(creditor__in=creditors)
     if creditor is not None:
         accounts = accounts.filter(creditor=creditor)
         stages = stages.filter(creditor=creditor)

@@ -4,7 +4,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -60,15 +60,18 @@ class CreditorOverview:
 def home(request: HttpRequest) -> HttpResponse:
     breakdown = listing.portfolio_breakdown(request.user)
     creditors = listing.visible_creditors(request.user).order_by("name")
+    accounts = listing.visible_accounts(request.user)
     overviews = [
         CreditorOverview(
             creditor,
-            stage_summary(creditor=creditor),
+            stage_summary(creditor=creditor, accounts=accounts),
             breakdown.get(creditor.pk, []),
         )
         for creditor in creditors
     ]
-    total = stage_summary() if len(overviews) > 1 else None
+    total = None
+    if len(overviews) > 1:
+        total = stage_summary(accounts=accounts, creditors=creditors)
     as_of = overviews[0].summary.as_of if overviews else None
     context = {"overviews": overviews, "total": total, "as_of": as_of}
     return render(request, "portfolios/home.html", context)
@@ -116,6 +119,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("portfolios.add_importjob", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -228,6 +232,7 @@ def profile_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("portfolios.add_importprofile", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def profile_new(request: HttpRequest) -> HttpResponse:
     initial = {"creditor": request.GET.get("creditor")}
@@ -235,6 +240,7 @@ def profile_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("portfolios.change_importprofile", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, profile_id: int) -> HttpResponse:
     profile = listing.get_import_profile(request.user, profile_id)
