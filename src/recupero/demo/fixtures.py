@@ -12,6 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from recupero.access.actions import (
+    ensure_default_profiles,
+    link_portfolio_to_area,
+    set_membership,
+)
+from recupero.access.models import Area, Membership, ProfileKind
 from recupero.demo.conversion import DELIMITER, ENCODING, HISTORY_COLUMNS
 from recupero.portfolios.actions import create_creditor, get_or_create_portfolio
 from recupero.portfolios.models import (
@@ -41,14 +47,26 @@ class DemoUser:
     description: str
     first_name: str
     last_name: str
+    profile: ProfileKind
     is_superuser: bool = False
 
 
 DEMO_USERS = (
-    DemoUser("admin", "administrador (también /admin/)", "Admin", "Demo", True),
-    DemoUser("supervisor", "supervisor", "Silvia", "Supervisora"),
-    DemoUser("gestor", "gestor", "Gustavo", "Gestor"),
+    DemoUser(
+        "admin",
+        "administrador (también /admin/)",
+        "Admin",
+        "Demo",
+        ProfileKind.ADMINISTRATOR,
+        is_superuser=True,
+    ),
+    DemoUser(
+        "supervisor", "supervisor", "Silvia", "Supervisora", ProfileKind.SUPERVISOR
+    ),
+    DemoUser("gestor", "gestor", "Gustavo", "Gestor", ProfileKind.AGENT),
 )
+AREA_CODE = "tarjetas"
+AREA_NAME = "Equipo Tarjetas"
 
 # The Recupero field each column of the converted file feeds.
 PROFILE_COLUMNS = {
@@ -108,21 +126,35 @@ def load_demo_parameters() -> DemoSetup:
     profile, _created = ImportProfile.objects.get_or_create(
         creditor=creditor, name=PROFILE_NAME, defaults=PROFILE_SETTINGS
     )
-    users = [ensure_demo_user(user) for user in DEMO_USERS]
+    ensure_default_profiles()
+    area, _created = Area.objects.get_or_create(
+        code=AREA_CODE, defaults={"name": AREA_NAME}
+    )
+    link_portfolio_to_area(portfolio, area)
+    users = [ensure_demo_user(user, area) for user in DEMO_USERS]
     return DemoSetup(creditor, portfolio, profile, admin=users[0])
 
 
-def ensure_demo_user(demo_user: DemoUser) -> AbstractBaseUser:
+def ensure_demo_user(demo_user: DemoUser, area: Area) -> AbstractBaseUser:
     """Return the demo user, created with the demo password if missing.
 
-    An existing user is left alone, password included: the demo never
-    resets what someone changed.
+    An existing user is left alone, password and profile included: the demo
+    never resets what someone changed. One without a profile gets its own;
+    the supervisor and the agent work the demo area.
     """
     user_model = get_user_model()
     user = user_model.objects.filter(username=demo_user.username).first()
-    if user is not None:
-        return user
-    return user_model.objects.create_user(
+    if user is None:
+        user = _create_demo_user(demo_user)
+    if not Membership.objects.filter(user=user).exists():
+        works_area = demo_user.profile != ProfileKind.ADMINISTRATOR
+        areas = [area] if works_area else []
+        set_membership(user, profile=demo_user.profile, areas=areas)
+    return user
+
+
+def _create_demo_user(demo_user: DemoUser) -> AbstractBaseUser:
+    return get_user_model().objects.create_user(
         username=demo_user.username,
         password=DEMO_PASSWORD,
         first_name=demo_user.first_name,
