@@ -153,3 +153,25 @@ def test_debtor_page_read_is_audited_and_a_refused_one_is_not(client, cast, worl
         "actor_username", "object_type", "object_id"
     )
     assert list(reads) == [("gestor-a", "parties.debtor", str(world.juan.pk))]
+
+
+# The menu offers only what the profile may do
+
+
+def test_menu_offers_imports_only_to_profiles_that_may_see_them(client, cast):
+    offered = {}
+    for name in ("agent_a", "back_office", "acme_user"):
+        page = logged_in(client, getattr(cast, name)).get("/").content.decode()
+        offered[name] = 'href="/importaciones/"' in page
+
+    assert offered == {"agent_a": False, "back_office": True, "acme_user": True}
+
+
+def test_new_import_button_only_for_profiles_that_may_upload(client, cast):
+    new_import = 'href="/importaciones/nueva/"'
+
+    creditor_page = logged_in(client, cast.acme_user).get("/importaciones/")
+    back_office_page = logged_in(client, cast.back_office).get("/importaciones/")
+
+    assert new_import not in creditor_page.content.decode()
+    assert new_import in back_office_page.content.decode()

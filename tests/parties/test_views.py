@@ -184,10 +184,10 @@ def test_debtor_page_runs_the_same_queries_whatever_the_number_of_accounts(
     for number in ("A-0003", "A-0004"):
         add_account(creditor, book.cards, book.juan, number, stage="judicial", days=9)
 
-    # Session, user, the user's membership, debtor, the audit row, own
-    # contact points, related persons and their contact points, accounts
-    # and their balance history.
-    with django_assert_num_queries(10):
+    # Session, user, the user's membership, its permissions for the menu (own
+    # and through groups), debtor, the audit row, own contact points, related
+    # persons and their contact points, accounts and their balance history.
+    with django_assert_num_queries(12):
         agent_client.get(f"/deudores/{book.juan.pk}/")
 
 

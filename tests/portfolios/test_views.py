@@ -152,10 +152,10 @@ def test_home_runs_the_same_queries_whatever_the_number_of_accounts(
     for number in ("A-0003", "A-0004"):
         add_account(creditor, book.cards, book.gomez, number, stage="judicial", days=9)
 
-    # Session, user, the user's membership, breakdown, creditors, then three
-    # per summary (totals, stages, last cycle) for all creditors and each of
-    # the two.
-    with django_assert_num_queries(14):
+    # Session, user, the user's membership, its permissions for the menu (own
+    # and through groups), breakdown, creditors, then three per summary
+    # (totals, stages, last cycle) for all creditors and each of the two.
+    with django_assert_num_queries(16):
         agent_client.get("/")
 
 
@@ -293,9 +293,10 @@ def test_search_runs_the_same_queries_whatever_the_number_of_accounts(
     for number in ("A-0003", "A-0004"):
         add_account(creditor, book.cards, book.juan, number, stage="judicial", days=9)
 
-    # Session, user, the user's membership, creditors, portfolios, stages,
-    # count, page of accounts.
-    with django_assert_num_queries(8):
+    # Session, user, the user's membership, its permissions for the menu (own
+    # and through groups), creditors, portfolios, stages, count, page of
+    # accounts.
+    with django_assert_num_queries(10):
         agent_client.get("/cuentas/", {"q": "perez"})
 
 
