@@ -343,3 +343,23 @@ def test_import_profile_with_unknown_field_fails_before_writing(
     assert job.status == ImportStatus.FAILED
     assert "campo desconocido en el perfil: «saldo»" in job.error
     assert not Account.objects.exists()
+
+
+def test_import_amount_too_long_rejects_only_its_row(make_profile, import_file):
+    profile = make_profile(**FULL_COLUMNS)
+    data = FULL_HEADER + (
+        "1001;100,00;ANA PAZ;;;\n"
+        "1002;123456789012345678901234567890;LUIS SOSA;;;\n"
+        "1003;12345678901234567890;EVA RUIZ;;;\n"
+    )
+
+    job = import_file(profile, data)
+
+    assert list(Account.objects.values_list("number", "capital")) == [
+        ("1001", Decimal("100.00"))
+    ]
+    assert (job.status, job.rows_created, job.rows_rejected) == ("done", 1, 2)
+    assert list(job.issues.values_list("line", "code")) == [
+        (3, "amount_too_large"),
+        (4, "amount_too_large"),
+    ]

@@ -123,3 +123,25 @@ def test_cell_text_drops_spreadsheet_point_zero():
     assert cell_text(20123456786.0) == "20123456786"
     assert cell_text(None) == ""
     assert cell_text("  1001 ") == "1001"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "10.000.000.000.000.000",  # 17 whole digits: one more than stored
+        "123456789012345678901234567890",  # past Decimal's default precision
+        "-10000000000000000,00",
+    ],
+)
+def test_parse_amount_refuses_amounts_longer_than_stored(written):
+    with pytest.raises(ValueProblem) as problem:
+        parse_amount(written)
+
+    assert problem.value.code == "amount_too_large"
+
+
+def test_parse_amount_takes_the_largest_stored_amount():
+    largest = "9.999.999.999.999.999,99"
+
+    assert parse_amount(largest) == Decimal("9999999999999999.99")
+    assert parse_amount(Decimal("1e16") - 1) == Decimal("9999999999999999.00")

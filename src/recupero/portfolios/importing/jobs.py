@@ -153,7 +153,8 @@ def _record_duplicate(job: ImportJob, earlier: ImportJob) -> ImportJob:
     job.message = (
         f"Este archivo ya se importó el {format_date(local)} en la importación "
         f"n.º {earlier.pk} («{earlier.file_name}»): no se cambió nada. "
-        "Para leerlo otra vez, use la opción forzar."
+        "Para leerlo otra vez: «recupero import --force» o, en la web, «Importar "
+        "de nuevo aunque este mismo archivo ya se haya importado»."
     )
     job.save()
     logger.info("import job %s: duplicate of job %s", job.pk, earlier.pk)

@@ -69,6 +69,9 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+AMOUNT_LIMIT = Decimal(10) ** 16
+
+
 def parse_amount(value: object, decimal_separator: str = ",") -> Decimal:
     """Return an amount in cents, read strictly in the declared form.
 
@@ -97,12 +100,23 @@ def _parse_amount_text(text: str, decimal_separator: str) -> Decimal:
     group = "," if decimal_separator == "." else "."
     units = found["units"].replace(group, "")
     sign = found["sign"] or ""
-    return Decimal(f"{sign}{units}.{found['cents'] or '0'}").quantize(CENT)
+    return _within_range(Decimal(f"{sign}{units}.{found['cents'] or '0'}"), text)
 
 
 def _to_cents(amount: Decimal) -> Decimal:
     if not amount.is_finite():
         raise ValueProblem("amount_invalid", f"«{amount}» no es un importe válido")
+    return _within_range(amount, str(amount))
+
+
+def _within_range(amount: Decimal, text: str) -> Decimal:
+    # Amounts are stored with 16 whole digits; a longer one is a defect of the
+    # file, and would not even round within Decimal's default precision.
+    if abs(amount) >= AMOUNT_LIMIT:
+        raise ValueProblem(
+            "amount_too_large",
+            f"«{text[:40]}» excede el importe máximo (16 dígitos enteros)",
+        )
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
