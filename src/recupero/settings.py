@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "recupero.portfolios",
     "recupero.collections",
     "recupero.access",
+    "recupero.console",
 ]
 
 MIDDLEWARE = [
