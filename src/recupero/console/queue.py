@@ -34,7 +34,7 @@ from recupero.portfolios.models import Account, Creditor
 QUEUE_ORDER = [
     F("stage__position").desc(nulls_last=True),
     "-days_past_due",
-    "-balance",
+    "-owed",
     "number",
     "pk",
 ]
@@ -90,8 +90,8 @@ def due_accounts(
         locked = locked.exclude(user_id=user.pk)
 
     return (
-        accounts.with_balance()
-        .filter(balance__gt=0)
+        accounts.annotate(owed=F("capital") + F("interest") + F("fees"))
+        .filter(owed__gt=0)
         .exclude(management__state__in=FINAL_STATES)
         .filter(_attempt_due(now))
         .filter(~Exists(locked))

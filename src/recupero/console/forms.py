@@ -1,0 +1,116 @@
+"""What the agent types in the console, read as the import reads files.
+
+Amounts and dates are written the Argentine way (``1.500,50``,
+``15/08/2025``) and read by the import's own parsers, so a value that an
+import accepts is accepted here and nothing else is.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from recupero.collections.actions import PromiseTerms
+from recupero.collections.models import NonPaymentReason, ResultCode
+from recupero.console.pages import AGENT_CHANNELS
+from recupero.parties.models import ContactKind, ContactPoint, Source
+from recupero.portfolios.importing.values import (
+    ValueProblem,
+    parse_amount,
+    parse_date,
+)
+
+
+class ArgentineAmountField(forms.CharField):
+    def to_python(self, value: str | None) -> Decimal | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_amount(text)
+        except ValueProblem as problem:
+            raise forms.ValidationError(problem.message, code=problem.code) from None
+
+
+class ArgentineDateField(forms.CharField):
+    def to_python(self, value: str | None) -> datetime.date | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueProblem as problem:
+            raise forms.ValidationError(problem.message, code=problem.code) from None
+
+
+class ResultForm(forms.Form):
+    """A result for the account being worked; the code says what else it needs."""
+
+    code = forms.ModelChoiceField(
+        queryset=ResultCode.objects.filter(is_active=True),
+        to_field_name="code",
+        label=_("Result"),
+    )
+    channel = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in AGENT_CHANNELS], label=_("Channel")
+    )
+    contact_point = forms.ModelChoiceField(
+        queryset=ContactPoint.objects.none(), required=False, label=_("Contact used")
+    )
+    all_accounts = forms.BooleanField(
+        required=False, label=_("For all of the debtor's accounts")
+    )
+    promise_amount = ArgentineAmountField(required=False, label=_("Promised amount"))
+    promise_date = ArgentineDateField(required=False, label=_("Promised date"))
+    reason = forms.ChoiceField(
+        choices=[("", "–"), *NonPaymentReason.choices],
+        required=False,
+        label=_("Reason for not paying"),
+    )
+    note = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea, label=_("Note")
+    )
+
+    def __init__(self, *args, debtor_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the debtor's own contact points and those of its related
+        # persons can be chosen; an id of another debtor is not found.
+        self.fields["contact_point"].queryset = ContactPoint.objects.filter(
+            debtor_id=debtor_id
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        code = data.get("code")
+        if code is not None and code.requires_promise:
+            if data.get("promise_amount") is None:
+                self.add_error("promise_amount", _("Say how much was promised."))
+            if data.get("promise_date") is None:
+                self.add_error("promise_date", _("Say when it will be paid."))
+        return data
+
+    def promise_terms(self) -> PromiseTerms | None:
+        amount = self.cleaned_data.get("promise_amount")
+        due_on = self.cleaned_data.get("promise_date")
+        if amount is None or due_on is None:
+            return None
+        return PromiseTerms(amount=amount, due_on=due_on)
+
+
+class ContactForm(forms.Form):
+    """A phone, e-mail, address or handle the agent learns during a call."""
+
+    kind = forms.ChoiceField(choices=ContactKind.choices, label=_("Kind"))
+    value = forms.CharField(max_length=300, label=_("Value"))
+    source = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in Source if s != Source.CREDITOR_FILE],
+        label=_("Given by"),
+    )
+
+
+class MarkForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("confirmed", _("Confirmed")), ("wrong", _("Wrong"))]
+    )
+    note = forms.CharField(required=False, max_length=200)

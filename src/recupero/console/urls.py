@@ -1,0 +1,19 @@
+from django.urls import path
+
+from recupero.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("siguiente/", views.next_account, name="next"),
+    path("cuentas/<int:account_id>/", views.account, name="account"),
+    path("cuentas/<int:account_id>/resultado/", views.result, name="result"),
+    path("cuentas/<int:account_id>/liberar/", views.release, name="release"),
+    path("cuentas/<int:account_id>/contactos/", views.add_contact, name="add_contact"),
+    path(
+        "cuentas/<int:account_id>/contactos/<int:contact_point_id>/",
+        views.mark_contact,
+        name="mark_contact",
+    ),
+]

@@ -1,0 +1,177 @@
+"""The agent console: the queue, the next account, the 360° page and results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recupero.access.audit import audit_read
+from recupero.collections.actions import USABLE_CONTACT_STATUSES
+from recupero.collections.models import Channel
+from recupero.console.actions import (
+    open_account,
+    record_result,
+    release_account,
+    take_next_account,
+)
+from recupero.console.forms import ContactForm, MarkForm, ResultForm
+from recupero.console.pages import get_account, get_account_page, get_queue_page
+from recupero.parties.actions import add_contact_point, mark_contact_point
+from recupero.parties.models import ContactKind, ContactPoint
+from recupero.portfolios.models import Account
+
+WORK = "collections.add_activity"
+ENRICH = "parties.add_contactpoint"
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+def queue(request: HttpRequest) -> HttpResponse:
+    context = {"page": get_queue_page(request.user)}
+    return render(request, "console/queue.html", context)
+
+
+@require_POST
+@login_required
+@permission_required(WORK, raise_exception=True)
+def next_account(request: HttpRequest) -> HttpResponse:
+    account = take_next_account(request.user)
+    if account is None:
+        messages.info(request, _("Your queue is empty: no account is due now."))
+        return redirect("console:queue")
+    return redirect("console:account", account_id=account.pk)
+
+
+@login_required
+def account(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_account(request.user, account_id)
+    audit_read(request, account.debtor)
+    if request.user.has_perm(WORK):
+        open_account(request.user, account)
+    form = ResultForm(debtor_id=account.debtor_id, initial=_initial(account))
+    return _account_page(request, account, form)
+
+
+@require_POST
+@login_required
+@permission_required(WORK, raise_exception=True)
+def result(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_account(request.user, account_id)
+    form = ResultForm(request.POST, debtor_id=account.debtor_id)
+    if not form.is_valid():
+        return _account_page(request, account, form, status=400)
+
+    data = form.cleaned_data
+    try:
+        activity = record_result(
+            request.user,
+            account,
+            code=data["code"],
+            channel=data["channel"],
+            contact_point=data["contact_point"],
+            all_debtor_accounts=data["all_accounts"],
+            note=data["note"],
+            promise=form.promise_terms(),
+            reason=data["reason"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _account_page(request, account, form, status=400)
+
+    messages.success(
+        request,
+        _("Recorded: %(result)s.") % {"result": activity.result_code.name},
+    )
+    return redirect("console:account", account_id=account.pk)
+
+
+@require_POST
+@login_required
+def release(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_account(request.user, account_id)
+    release_account(request.user, account)
+    return redirect("console:queue")
+
+
+@require_POST
+@login_required
+@permission_required(ENRICH, raise_exception=True)
+def add_contact(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_account(request.user, account_id)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The contact was not added: fill every field."))
+        return redirect("console:account", account_id=account.pk)
+
+    try:
+        _point, created = add_contact_point(
+            debtor=account.debtor,
+            kind=form.cleaned_data["kind"],
+            raw=form.cleaned_data["value"],
+            source=form.cleaned_data["source"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if created:
+            messages.success(request, _("Contact added."))
+        else:
+            messages.info(request, _("The debtor already had that contact."))
+    return redirect("console:account", account_id=account.pk)
+
+
+@require_POST
+@login_required
+@permission_required("parties.change_contactpoint", raise_exception=True)
+def mark_contact(
+    request: HttpRequest, account_id: int, contact_point_id: int
+) -> HttpResponse:
+    account = get_account(request.user, account_id)
+    point = get_object_or_404(
+        ContactPoint, pk=contact_point_id, debtor_id=account.debtor_id
+    )
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        mark_contact_point(
+            point,
+            status=form.cleaned_data["status"],
+            user=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Contact updated."))
+    return redirect("console:account", account_id=account.pk)
+
+
+def _initial(account: Account) -> dict:
+    # An agent usually calls the debtor's first phone that still works.
+    phone = (
+        ContactPoint.objects.filter(
+            debtor_id=account.debtor_id,
+            related_person=None,
+            kind=ContactKind.PHONE,
+            status__in=USABLE_CONTACT_STATUSES,
+        )
+        .order_by("pk")
+        .first()
+    )
+    return {"channel": Channel.OUTBOUND_CALL, "contact_point": phone}
+
+
+def _account_page(request, account, form, status: int = 200) -> HttpResponse:
+    context = {
+        "page": get_account_page(request.user, account),
+        "form": form,
+        "may_work": request.user.has_perm(WORK),
+        "may_enrich": request.user.has_perm(ENRICH),
+        "contact_form": ContactForm(),
+    }
+    return render(request, "console/account.html", context, status=status)
