@@ -52,9 +52,9 @@ ACCOUNTS = {
 }
 
 
-def make_user(username: str, profile: str, areas=(), **names):
+def make_user(username: str, profile: str, areas=(), creditor=None, **names):
     user = get_user_model().objects.create_user(username, password=PASSWORD, **names)
-    set_membership(user, profile=profile, areas=areas)
+    set_membership(user, profile=profile, areas=areas, creditor=creditor)
     return user
 
 

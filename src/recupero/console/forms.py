@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from recupero.collections.actions import PromiseTerms
 from recupero.collections.models import NonPaymentReason, ResultCode
 from recupero.console.pages import AGENT_CHANNELS
-from recupero.parties.models import ContactKind, ContactPoint, Source
+from recupero.parties.models import (
+    ContactKind,
+    ContactPoint,
+    RelatedPerson,
+    Relation,
+    Source,
+)
 from recupero.portfolios.importing.values import (
     ValueProblem,
     parse_amount,
@@ -103,6 +109,33 @@ class ContactForm(forms.Form):
 
     kind = forms.ChoiceField(choices=ContactKind.choices, label=_("Kind"))
     value = forms.CharField(max_length=300, label=_("Value"))
+    source = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in Source if s != Source.CREDITOR_FILE],
+        label=_("Given by"),
+    )
+
+
+class ContactOfForm(ContactForm):
+    """A contact, of the debtor or of one of its related persons."""
+
+    related_person = forms.ModelChoiceField(
+        queryset=RelatedPerson.objects.none(), required=False, label=_("Whose")
+    )
+
+    def __init__(self, *args, debtor_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["related_person"].queryset = RelatedPerson.objects.filter(
+            debtor_id=debtor_id
+        )
+
+
+class RelatedPersonForm(forms.Form):
+    """A guarantor, relative, employer or reference the agent learns of."""
+
+    relation = forms.ChoiceField(choices=Relation.choices, label=_("Relation"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    tax_id = forms.CharField(max_length=20, required=False, label=_("CUIT/CUIL"))
+    phone = forms.CharField(max_length=300, required=False, label=_("Phone"))
     source = forms.ChoiceField(
         choices=[(s.value, s.label) for s in Source if s != Source.CREDITOR_FILE],
         label=_("Given by"),

@@ -12,6 +12,9 @@ urlpatterns = [
     path("cuentas/<int:account_id>/liberar/", views.release, name="release"),
     path("cuentas/<int:account_id>/contactos/", views.add_contact, name="add_contact"),
     path(
+        "cuentas/<int:account_id>/relacionados/", views.add_related, name="add_related"
+    ),
+    path(
         "cuentas/<int:account_id>/contactos/<int:contact_point_id>/",
         views.mark_contact,
         name="mark_contact",

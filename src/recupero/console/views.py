@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,14 +18,26 @@ from recupero.console.actions import (
     release_account,
     take_next_account,
 )
-from recupero.console.forms import ContactForm, MarkForm, ResultForm
+from recupero.console.forms import (
+    ContactOfForm,
+    MarkForm,
+    RelatedPersonForm,
+    ResultForm,
+)
 from recupero.console.pages import get_account, get_account_page, get_queue_page
-from recupero.parties.actions import add_contact_point, mark_contact_point
+from recupero.parties.actions import (
+    add_contact_point,
+    add_related_person,
+    mark_contact_point,
+)
 from recupero.parties.models import ContactKind, ContactPoint
 from recupero.portfolios.models import Account
 
 WORK = "collections.add_activity"
 ENRICH = "parties.add_contactpoint"
+# The related person's fields are prefixed: they share the page with the
+# contact form, whose field names they repeat.
+RELATED = "related"
 
 
 @login_required
@@ -101,7 +114,7 @@ def release(request: HttpRequest, account_id: int) -> HttpResponse:
 @permission_required(ENRICH, raise_exception=True)
 def add_contact(request: HttpRequest, account_id: int) -> HttpResponse:
     account = get_account(request.user, account_id)
-    form = ContactForm(request.POST)
+    form = ContactOfForm(request.POST, debtor_id=account.debtor_id)
     if not form.is_valid():
         messages.error(request, _("The contact was not added: fill every field."))
         return redirect("console:account", account_id=account.pk)
@@ -113,6 +126,7 @@ def add_contact(request: HttpRequest, account_id: int) -> HttpResponse:
             raw=form.cleaned_data["value"],
             source=form.cleaned_data["source"],
             user=request.user,
+            related_person=form.cleaned_data["related_person"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -121,6 +135,44 @@ def add_contact(request: HttpRequest, account_id: int) -> HttpResponse:
             messages.success(request, _("Contact added."))
         else:
             messages.info(request, _("The debtor already had that contact."))
+    return redirect("console:account", account_id=account.pk)
+
+
+@require_POST
+@login_required
+@permission_required("parties.add_relatedperson", raise_exception=True)
+def add_related(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_account(request.user, account_id)
+    form = RelatedPersonForm(request.POST, prefix=RELATED)
+    if not form.is_valid():
+        messages.error(request, _("The person was not added: fill every field."))
+        return redirect("console:account", account_id=account.pk)
+
+    data = form.cleaned_data
+    try:
+        # The person and their phone are kept together or not at all.
+        with transaction.atomic():
+            person, _created = add_related_person(
+                debtor=account.debtor,
+                relation=data["relation"],
+                name=data["name"],
+                tax_id=data["tax_id"],
+                source=data["source"],
+                user=request.user,
+            )
+            if data["phone"]:
+                add_contact_point(
+                    debtor=account.debtor,
+                    related_person=person,
+                    kind=ContactKind.PHONE,
+                    raw=data["phone"],
+                    source=data["source"],
+                    user=request.user,
+                )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Related person added."))
     return redirect("console:account", account_id=account.pk)
 
 
@@ -172,6 +224,8 @@ def _account_page(request, account, form, status: int = 200) -> HttpResponse:
         "form": form,
         "may_work": request.user.has_perm(WORK),
         "may_enrich": request.user.has_perm(ENRICH),
-        "contact_form": ContactForm(),
+        "may_relate": request.user.has_perm("parties.add_relatedperson"),
+        "contact_form": ContactOfForm(debtor_id=account.debtor_id),
+        "related_form": RelatedPersonForm(prefix=RELATED),
     }
     return render(request, "console/account.html", context, status=status)
