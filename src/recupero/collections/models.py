@@ -220,6 +220,12 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-started_at", "-id"]
+        permissions = [
+            (
+                "register_mass_result",
+                _("Can record a result on every account of a search"),
+            )
+        ]
         indexes = [
             models.Index(fields=["debtor", "-started_at"]),
             models.Index(fields=["user", "occurred_on"]),

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recupero.collections.actions import PromiseTerms
-from recupero.collections.models import NonPaymentReason, ResultCode
+from recupero.collections.models import Channel, NonPaymentReason, ResultCode
 from recupero.console.pages import AGENT_CHANNELS
 from recupero.parties.models import (
     ContactKind,
@@ -140,6 +140,24 @@ class RelatedPersonForm(forms.Form):
         choices=[(s.value, s.label) for s in Source if s != Source.CREDITOR_FILE],
         label=_("Given by"),
     )
+
+
+class MassResultForm(forms.Form):
+    """A result for every account of a search, e.g. after a letter run."""
+
+    code = forms.ModelChoiceField(
+        queryset=ResultCode.objects.filter(
+            is_active=True,
+            requires_contact_point=False,
+            requires_promise=False,
+            requires_reason=False,
+        ),
+        to_field_name="code",
+        label=_("Result"),
+    )
+    channel = forms.ChoiceField(choices=Channel.choices, label=_("Channel"))
+    note = forms.CharField(required=False, max_length=4000, label=_("Note"))
+    expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class MarkForm(forms.Form):

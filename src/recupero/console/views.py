@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recupero.access.audit import audit_read
-from recupero.collections.actions import USABLE_CONTACT_STATUSES
+from recupero.collections.actions import USABLE_CONTACT_STATUSES, register_mass_result
 from recupero.collections.models import Channel
 from recupero.console.actions import (
     open_account,
@@ -21,20 +22,25 @@ from recupero.console.actions import (
 from recupero.console.forms import (
     ContactOfForm,
     MarkForm,
+    MassResultForm,
     RelatedPersonForm,
     ResultForm,
 )
 from recupero.console.pages import get_account, get_account_page, get_queue_page
+from recupero.formatting import format_count
 from recupero.parties.actions import (
     add_contact_point,
     add_related_person,
     mark_contact_point,
 )
 from recupero.parties.models import ContactKind, ContactPoint
+from recupero.portfolios.forms import AccountSearchForm
+from recupero.portfolios.listing import search_accounts
 from recupero.portfolios.models import Account
 
 WORK = "collections.add_activity"
 ENRICH = "parties.add_contactpoint"
+MASS = "collections.register_mass_result"
 # The related person's fields are prefixed: they share the page with the
 # contact form, whose field names they repeat.
 RELATED = "related"
@@ -201,6 +207,68 @@ def mark_contact(
     else:
         messages.success(request, _("Contact updated."))
     return redirect("console:account", account_id=account.pk)
+
+
+@login_required
+@permission_required(MASS, raise_exception=True)
+def mass_result(request: HttpRequest) -> HttpResponse:
+    """Record one result on every account of an accounts search.
+
+    The search is the accounts page's own (its query string comes along),
+    so the accounts are those the user sees there. The count shown is sent
+    back with the form: if the search finds a different number by the
+    time it is posted, nothing is recorded and the page asks again.
+    """
+    search = AccountSearchForm(request.user, request.GET)
+    if not search.is_valid():
+        raise Http404
+    accounts = search_accounts(
+        request.user,
+        text=search.cleaned_data["q"],
+        creditor=search.cleaned_data["creditor"],
+        portfolio=search.cleaned_data["portfolio"],
+        stage=search.cleaned_data["stage"],
+    )
+    found = accounts.count()
+    form = MassResultForm(request.POST or None, initial={"expected": found})
+
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["expected"] != found:
+            messages.error(
+                request,
+                _("The search now finds %(found)s accounts; check and confirm again.")
+                % {"found": found},
+            )
+            form = MassResultForm(initial={**data, "expected": found})
+        else:
+            try:
+                recorded = register_mass_result(
+                    Account.objects.filter(pk__in=accounts.values("pk")),
+                    data["code"],
+                    channel=data["channel"],
+                    user=request.user,
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded %(result)s on %(count)s accounts.")
+                    % {"result": data["code"].name, "count": format_count(recorded)},
+                )
+                return redirect(
+                    f"{reverse('portfolios:accounts')}?{request.GET.urlencode()}"
+                )
+
+    context = {
+        "form": form,
+        "search": search,
+        "found": found,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "console/mass.html", context)
 
 
 def _initial(account: Account) -> dict:
