@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "recupero.collections",
     "recupero.access",
     "recupero.console",
+    "recupero.api",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("recupero.portfolios.urls")),
     path("deudores/", include("recupero.parties.urls")),
     path("consola/", include("recupero.console.urls")),
+    path("api/", include("recupero.api.urls")),
     path("ingresar/", auth_views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,258 @@
+"""Activities, promises and contact points through the API; error codes."""
+
+import pytest
+
+from recupero.collections.models import Activity
+
+JSON = "application/json"
+
+
+def post(client, path, body):
+    return client.post(path, body, content_type=JSON)
+
+
+def test_account_money_is_exact_decimal_strings(api_book, office):
+    card = api_book.book.card_juan.pk
+
+    account = office.get(f"/api/v1/accounts/{card}").json()
+
+    assert account["capital"] == "1234567.89"
+    assert account["interest"] == "100.00"
+    assert account["fees"] == "10.50"
+    assert account["balance"] == "1234678.39"
+    assert account["stage"] == {"slug": "mora_temprana", "name": "Mora temprana"}
+    assert account["management_state"] == "sin_gestion"
+    assert account["balance_as_of"] == "2025-06-30"
+
+
+def test_a_promise_activity_moves_the_state_and_is_listed(api_book, office):
+    card = api_book.book.card_juan
+    phone = card.debtor.contact_points.get(value="+5491123456789")
+
+    response = post(
+        office,
+        f"/api/v1/accounts/{card.pk}/activities",
+        {
+            "result_code": "PP",
+            "channel": "outbound_call",
+            "contact_point_id": phone.pk,
+            "note": "Paga el viernes",
+            "promise": {"amount": "1500.50", "due_on": "2025-07-04"},
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["management_state"] == "promesa_vigente"
+    assert body["account_ids"] == [card.pk]
+    assert body["result_code"] == "PP"
+    assert body["occurred_on"] == "2025-07-01"
+    # Two grace days: kept if paid by the 6th, due again on the 7th.
+    assert body["next_attempt_on"] == "2025-07-07"
+    account = office.get(f"/api/v1/accounts/{card.pk}").json()
+    assert account["management_state"] == "promesa_vigente"
+    listed = office.get(f"/api/v1/accounts/{card.pk}/activities").json()
+    assert [item["id"] for item in listed["items"]] == [body["id"]]
+    promises = office.get(f"/api/v1/accounts/{card.pk}/promises").json()["items"]
+    assert [(p["amount"], p["due_on"], p["deadline"]) for p in promises] == [
+        ("1500.50", "2025-07-04", "2025-07-06")
+    ]
+    assert promises[0]["outstanding"] == "1500.50"
+    debtor = office.get(f"/api/v1/debtors/{card.debtor_id}/activities").json()
+    assert debtor["count"] == 1
+
+
+def test_a_promise_registered_alone(api_book, office):
+    card = api_book.book.card_gomez.pk
+
+    response = post(
+        office,
+        f"/api/v1/accounts/{card}/promises",
+        {"amount": "999.99", "due_on": "2025-07-10", "channel": "whatsapp"},
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["amount"] == "999.99"
+    account = office.get(f"/api/v1/accounts/{card}").json()
+    assert account["management_state"] == "promesa_vigente"
+    assert account["next_attempt_on"] == "2025-07-13"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        (
+            {"result_code": "PP", "channel": "outbound_call"},
+            400,
+            "promise_required",
+            None,
+        ),
+        (
+            {
+                "result_code": "PP",
+                "channel": "outbound_call",
+                "promise": {"amount": "10.00", "due_on": "2025-06-30"},
+            },
+            400,
+            "promise_date_past",
+            None,
+        ),
+        (
+            {
+                "result_code": "PP",
+                "channel": "outbound_call",
+                "promise": {"amount": "0", "due_on": "2025-07-02"},
+            },
+            400,
+            "promise_amount",
+            None,
+        ),
+        (
+            {
+                "result_code": "NA",
+                "channel": "outbound_call",
+                "promise": {"amount": "1.00", "due_on": "2025-07-02"},
+            },
+            400,
+            "promise_not_expected",
+            "promise",
+        ),
+        ({"result_code": "NA", "channel": "email"}, 400, "channel_not_allowed", None),
+        (
+            {"result_code": "ZZZ", "channel": "sms"},
+            400,
+            "result_code_unknown",
+            "result_code",
+        ),
+        (
+            {"result_code": "NEQ", "channel": "outbound_call"},
+            400,
+            "contact_point_required",
+            None,
+        ),
+        (
+            {"result_code": "NA", "channel": "pigeon"},
+            422,
+            "invalid_input",
+            "body.payload.channel",
+        ),
+        (
+            {
+                "result_code": "PP",
+                "channel": "sms",
+                "promise": {"amount": "1.001", "due_on": "2025-07-02"},
+            },
+            422,
+            "invalid_input",
+            "body.payload.promise.amount",
+        ),
+        (
+            {"result_code": "NA\x00", "channel": "sms"},
+            422,
+            "invalid_input",
+            "body.payload.result_code",
+        ),
+    ],
+)
+def test_refused_activities_keep_stable_codes(
+    api_book, office, body, status, code, field
+):
+    card = api_book.book.card_juan.pk
+
+    response = post(office, f"/api/v1/accounts/{card}/activities", body)
+
+    assert response.status_code == status, response.content
+    answer = response.json()
+    assert answer["code"] == code
+    assert answer.get("field") == field
+    assert answer["message"]
+    assert Activity.objects.count() == 0
+
+
+def test_another_debtors_contact_point_is_refused(api_book, office):
+    card = api_book.book.card_gomez.pk
+    juans = api_book.book.juan.contact_points.first().pk
+
+    response = post(
+        office,
+        f"/api/v1/accounts/{card}/activities",
+        {"result_code": "TIT", "channel": "outbound_call", "contact_point_id": juans},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "contact_point_of_other_debtor"
+
+
+def test_malformed_json_is_a_stable_error(api_book, office):
+    card = api_book.book.card_juan.pk
+
+    response = office.post(
+        f"/api/v1/accounts/{card}/activities", "{nope", content_type=JSON
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_body"
+
+
+def test_writes_need_the_permission(api_book, acme_integration):
+    card = api_book.book.card_juan.pk
+
+    response = post(
+        acme_integration,
+        f"/api/v1/accounts/{card}/activities",
+        {"result_code": "NA", "channel": "outbound_call"},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert Activity.objects.count() == 0
+
+
+def test_adding_a_phone_normalises_it_once(api_book, north):
+    gomez = api_book.book.gomez.pk
+    path = f"/api/v1/debtors/{gomez}/contact-points"
+
+    first = post(north, path, {"kind": "phone", "value": "011 15-5555-1234"})
+    again = post(north, path, {"kind": "phone", "value": "+54 9 11 5555-1234"})
+
+    assert first.status_code == 201, first.content
+    assert first.json()["value"] == "+5491155551234"
+    assert first.json()["source"] == "agent_research"
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    listed = north.get(path).json()
+    assert [p["value"] for p in listed["items"]] == ["+5491155551234"]
+
+
+def test_an_unusable_phone_is_refused_with_its_code(api_book, north):
+    gomez = api_book.book.gomez.pk
+
+    response = post(
+        north,
+        f"/api/v1/debtors/{gomez}/contact-points",
+        {"kind": "phone", "value": "12"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "phone_invalid"
+
+
+def test_marking_a_contact_point_wrong(api_book, north):
+    phone = api_book.book.juan.contact_points.get(value="+5491123456789")
+
+    response = post(
+        north, f"/api/v1/contact-points/{phone.pk}/mark", {"status": "wrong"}
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "wrong"
+    phone.refresh_from_db()
+    assert phone.status == "wrong"
+
+
+def test_result_codes_are_listed(office):
+    codes = office.get("/api/v1/result-codes").json()
+
+    promise = next(code for code in codes if code["code"] == "PP")
+    assert promise["requires_promise"] is True
+    assert promise["state_event"] == "promise_taken"
