@@ -35,9 +35,39 @@ ENRICH_CONTACTS = [
     *_model_permissions("parties.contactpoint", "add", "change"),
     *_model_permissions("parties.relatedperson", "add", "change"),
 ]
-AGENT = [*READ_BOOK, *ENRICH_CONTACTS]
+# Collections: result codes and the policy are parameters; activities,
+# attachments and promises are added by the agent's day; states and their
+# changes move only through the automaton, so nobody but the administrator
+# changes them by hand. The activity-account link table is left out: it is
+# part of an activity, never opened on its own.
+COLLECTIONS_MODELS = (
+    "collections.resultcode",
+    "collections.collectionspolicy",
+    "collections.activity",
+    "collections.attachment",
+    "collections.promise",
+    "collections.accountstate",
+    "collections.debtorstate",
+    "collections.statechange",
+)
+READ_STATES = _view(
+    "collections.accountstate", "collections.debtorstate", "collections.statechange"
+)
+READ_COLLECTIONS = _view(*COLLECTIONS_MODELS)
+MASS_RESULT = ["collections.register_mass_result"]
+WORK_ACCOUNTS = [
+    *_view("collections.resultcode"),
+    *_model_permissions("collections.activity", "view", "add"),
+    *_model_permissions("collections.attachment", "view", "add"),
+    *_model_permissions("collections.promise", "view", "add"),
+    *READ_STATES,
+]
+
+AGENT = [*READ_BOOK, *ENRICH_CONTACTS, *WORK_ACCOUNTS]
 SUPERVISOR = [
     *AGENT,
+    *READ_COLLECTIONS,
+    *MASS_RESULT,
     *_model_permissions("access.accountassignment", "view", "add", "change", "delete"),
     *_view("access.area", "access.membership", "access.portfolioarea"),
 ]
@@ -46,11 +76,18 @@ CASHIER = _view(
     "portfolios.creditor",
     "portfolios.portfolio",
     "portfolios.account",
+    # A payment may keep a promise: the cashier sees which.
+    "collections.promise",
 )
 STRATEGY_MANAGER = [
     *READ_BOOK,
     *_model_permissions("portfolios.stage", "add", "change"),
     *_view("portfolios.cyclerun", "portfolios.stagechange", "portfolios.importjob"),
+    *READ_COLLECTIONS,
+    # Adding result codes stays with the administrator; a creditor without a
+    # policy of its own gets one added the first time its rules change.
+    "collections.change_resultcode",
+    *_model_permissions("collections.collectionspolicy", "add", "change"),
 ]
 BACK_OFFICE = [
     *READ_BOOK,
@@ -58,6 +95,10 @@ BACK_OFFICE = [
     *_model_permissions("portfolios.importprofile", "view", "add", "change"),
     *_model_permissions("portfolios.importjob", "view", "add"),
     *_view("portfolios.importissue", "portfolios.cyclerun"),
+    *READ_COLLECTIONS,
+    # The results of a letter run or an SMS campaign, recorded in mass.
+    "collections.add_activity",
+    *MASS_RESULT,
 ]
 CREDITOR = _view(
     "parties.debtor",
@@ -68,6 +109,11 @@ CREDITOR = _view(
     "portfolios.stage",
     "portfolios.importjob",
     "portfolios.importissue",
+    "collections.activity",
+    "collections.promise",
+    "collections.accountstate",
+    "collections.debtorstate",
+    "collections.statechange",
 )
 
 DEFAULT_PERMISSIONS: dict[str, list[str]] = {
