@@ -5,6 +5,11 @@ their consequences (the contact point's status, the management state, the
 next attempt, a promise) are applied in the same transaction, through the
 same set-based statements whether one account or a whole letter run is
 concerned.
+
+Each write leaves its audit event. Given ``origin`` (the request that asked
+for it) the event says who and from where; otherwise it names ``user``, or
+the system when there is none. The events hold ids and codes only: never
+the contact value used, a note or a file name.
 """
 
 import datetime
@@ -19,8 +24,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
+from recupero.access.audit import object_type_of, record_audit
+from recupero.access.models import AuditAction
 from recupero.collections.catalogue import DEFAULT_RESULT_CODES
 from recupero.collections.errors import ErrorCode
 from recupero.collections.models import (
@@ -144,6 +152,7 @@ def register_activity(
     reason: str = "",
     attachments: Iterable[File] = (),
     next_attempt_on: datetime.date | None = None,
+    origin: HttpRequest | None = None,
 ) -> Activity:
     """Record a contact or attempt on ``account`` and apply its result.
 
@@ -181,20 +190,34 @@ def register_activity(
     ActivityAccount.objects.bulk_create(
         ActivityAccount(activity=activity, account_id=pk) for pk in accounts
     )
+    record_audit(
+        _audited_as(origin, user),
+        AuditAction.CREATE,
+        obj=activity,
+        changes={
+            "code": code.code,
+            "channel": channel,
+            "accounts": accounts,
+            "contact_point": contact_point.pk if contact_point else None,
+            "reason": reason,
+        },
+    )
     for file in attachments:
-        add_attachment(activity, file=file, user=user)
+        add_attachment(activity, file=file, user=user, origin=origin)
 
     covered = Account.objects.filter(pk__in=accounts)
     taken = None
     if code.requires_promise and promise is not None:
         taken = _take_promise(
-            account, promise, channel, user, activity, occurred_on, started_at
+            account, promise, channel, user, activity, occurred_on, started_at, origin
         )
     elif code.state_event:
         apply_event(
             covered, Event(code.state_event), at=started_at, activity_id=activity.pk
         )
-    _apply_contact_effect(code, contact_point, user, activity, covered, started_at)
+    _apply_contact_effect(
+        code, contact_point, user, origin, activity, covered, started_at
+    )
 
     activity.next_attempt_on = _next_attempt(code, occurred_on, taken, next_attempt_on)
     activity.save(update_fields=["next_attempt_on"])
@@ -293,6 +316,7 @@ def _apply_contact_effect(
     code: ResultCode,
     contact_point: ContactPoint | None,
     user: User | None,
+    origin: HttpRequest | None,
     activity: Activity,
     covered: QuerySet[Account],
     at: datetime.datetime,
@@ -311,7 +335,9 @@ def _apply_contact_effect(
     if current in {status, ContactStatus.OPTED_OUT}:
         return
     note = f"{code.name} (gestión {activity.pk})"
-    mark_contact_point(contact_point, status=status, user=user, note=note)
+    mark_contact_point(
+        contact_point, status=status, user=user, note=note, origin=origin
+    )
 
     if status in USABLE_CONTACT_STATUSES:
         return
@@ -355,12 +381,13 @@ def add_attachment(
     file: File,
     user: User | None,
     kind: str | None = None,
+    origin: HttpRequest | None = None,
 ) -> Attachment:
     """Attach ``file`` to ``activity``; audio is taken for a call recording."""
     name = (file.name or "adjunto").rsplit("/", 1)[-1]
     if kind is None:
         kind = _attachment_kind(name)
-    return Attachment.objects.create(
+    attachment = Attachment.objects.create(
         activity=activity,
         kind=kind,
         file=file,
@@ -368,6 +395,14 @@ def add_attachment(
         size=file.size or 0,
         created_by=user,
     )
+    # The file's name may name the debtor: only its kind and size are kept.
+    record_audit(
+        _audited_as(origin, user),
+        AuditAction.CREATE,
+        obj=attachment,
+        changes={"activity": activity.pk, "kind": kind, "size": attachment.size},
+    )
+    return attachment
 
 
 def _attachment_kind(name: str) -> str:
@@ -391,6 +426,7 @@ def register_mass_result(
     user: User | None = None,
     at: datetime.datetime | None = None,
     note: str = "",
+    origin: HttpRequest | None = None,
 ) -> int:
     """Record ``code`` on every account of ``accounts``; return how many.
 
@@ -398,6 +434,10 @@ def register_mass_result(
     activity per account, written in bulk, with the code's effect on the
     management state and its next attempt. Codes that need a contact point,
     a promise or a reason cannot be registered in mass.
+
+    One audit event sums it up (see ``_audit_mass``) rather than one per
+    activity: the trail is searched for who ran a mass result, when and
+    with what, and each activity keeps its own user and time.
     """
     code = get_result_code(code)
     at = at or timezone.now()
@@ -415,6 +455,10 @@ def register_mass_result(
             "pk", "debtor_id", "creditor_id", "creditor__time_zone"
         )
     )
+    if not rows:
+        # Nothing to do; an empty queryset (``none()``) would not even
+        # compile into the raw INSERT ... SELECT of the state rows.
+        return 0
     days = {zone: _local_date(at, zone) for *_ids, zone in rows}
     activities = Activity.objects.bulk_create(
         Activity(
@@ -441,8 +485,41 @@ def register_mass_result(
     for day in set(days.values()):
         _record_mass_on_states(accounts, code, at, day, days)
     refresh_debtor_states(accounts, at=at)
+    _audit_mass(_audited_as(origin, user), code, channel, at, activities)
     logger.info("mass result %s registered on %s accounts", code.code, len(rows))
     return len(rows)
+
+
+def _audit_mass(
+    by: HttpRequest | User | None,
+    code: ResultCode,
+    channel: str,
+    at: datetime.datetime,
+    activities: list[Activity],
+) -> None:
+    """Record one event for a mass registration that recorded anything.
+
+    The ids of one bulk INSERT may interleave with those of a concurrent
+    one on PostgreSQL, so the range is exact only together with the code,
+    the user and ``started_at``, which every activity of the run shares.
+    """
+    ids = [activity.pk for activity in activities]
+    if not ids:
+        return
+    record_audit(
+        by,
+        AuditAction.CREATE,
+        object_type=object_type_of(Activity()),
+        changes={
+            "mass": True,
+            "code": code.code,
+            "channel": channel,
+            "count": len(ids),
+            "first_activity": min(ids),
+            "last_activity": max(ids),
+            "started_at": at.isoformat(),
+        },
+    )
 
 
 def _check_code_and_channel(code: ResultCode, channel: str) -> None:
@@ -492,6 +569,7 @@ def register_promise(
     user: User | None,
     activity: Activity | None = None,
     at: datetime.datetime | None = None,
+    origin: HttpRequest | None = None,
 ) -> Promise:
     """Record a promise to pay ``amount`` on ``due_on`` and apply it.
 
@@ -503,7 +581,9 @@ def register_promise(
     at = at or timezone.now()
     taken_on = business_date(account.creditor, at)
     terms = PromiseTerms(amount=amount, due_on=due_on)
-    promise = _take_promise(account, terms, channel, user, activity, taken_on, at)
+    promise = _take_promise(
+        account, terms, channel, user, activity, taken_on, at, origin
+    )
 
     AccountState.objects.filter(account=account).update(
         next_attempt_on=promise.deadline + datetime.timedelta(days=1)
@@ -520,6 +600,7 @@ def _take_promise(
     activity: Activity | None,
     taken_on: datetime.date,
     at: datetime.datetime,
+    origin: HttpRequest | None,
 ) -> Promise:
     policy = get_policy(account.creditor)
     _check_promise(terms, taken_on, policy)
@@ -542,6 +623,18 @@ def _take_promise(
         activity_id=activity.pk if activity else None,
         promise_id=promise.pk,
     )
+    record_audit(
+        _audited_as(origin, user),
+        AuditAction.CREATE,
+        obj=promise,
+        changes={
+            "account": account.pk,
+            "activity": activity.pk if activity else None,
+            "channel": channel,
+            "due_on": terms.due_on.isoformat(),
+            "deadline": promise.deadline.isoformat(),
+        },
+    )
     return promise
 
 
@@ -563,28 +656,56 @@ def _check_promise(
 
 @transaction.atomic
 def record_plan_signed(
-    account: Account, *, at: datetime.datetime | None = None
+    account: Account,
+    *,
+    at: datetime.datetime | None = None,
+    user: User | None = None,
+    origin: HttpRequest | None = None,
 ) -> ManagementState:
     """Move ``account`` to "plan active"; for the payments app to call."""
-    return _single_event(account, Event.PLAN_SIGNED, at)
+    return _single_event(account, Event.PLAN_SIGNED, at, _audited_as(origin, user))
 
 
 @transaction.atomic
 def record_plan_broken(
-    account: Account, *, at: datetime.datetime | None = None
+    account: Account,
+    *,
+    at: datetime.datetime | None = None,
+    user: User | None = None,
+    origin: HttpRequest | None = None,
 ) -> ManagementState:
     """Move ``account`` to "plan broken"; for the payments app to call."""
-    return _single_event(account, Event.PLAN_BROKEN, at)
+    return _single_event(account, Event.PLAN_BROKEN, at, _audited_as(origin, user))
 
 
 def _single_event(
-    account: Account, event: Event, at: datetime.datetime | None
+    account: Account,
+    event: Event,
+    at: datetime.datetime | None,
+    by: HttpRequest | User | None,
 ) -> ManagementState:
+    """Apply ``event`` to ``account``; audit it when the state moved."""
     at = at or timezone.now()
     one = Account.objects.filter(pk=account.pk)
-    apply_event(one, event, at=at)
+    before = get_account_state(account)
+    moved = apply_event(one, event, at=at)
     refresh_debtor_states(one, at=at)
-    return get_account_state(account)
+    after = get_account_state(account)
+    if moved:
+        record_audit(
+            by,
+            AuditAction.CHANGE,
+            obj=account,
+            changes={"event": event.value, "from_state": before, "to_state": after},
+        )
+    return after
+
+
+def _audited_as(
+    origin: HttpRequest | None, user: User | None
+) -> HttpRequest | User | None:
+    """Return what the audit event names: the request if any, else the user."""
+    return origin if origin is not None else user
 
 
 def get_account_state(account: Account) -> ManagementState:
