@@ -5,6 +5,12 @@ through the same checks as a creditor file (``phones.py``, ``emails.py``,
 ``identity.py``), but a value that cannot be used at all is refused with the
 reason, so the agent can ask again while the debtor is still on the line.
 A value the debtor already has is not added twice.
+
+Every addition and mark is audited. Given ``origin`` (the request that
+asked for it) the event says who and from where; otherwise it names
+``user``, or the system when there is none. The events name the contact
+point's kind, source and status, never its value, and never a related
+person's name or CUIT.
 """
 
 import logging
@@ -13,7 +19,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
+from recupero.access.audit import record_audit
+from recupero.access.models import AuditAction
 from recupero.parties.emails import normalise_email
 from recupero.parties.identity import check_tax_id
 from recupero.parties.models import (
@@ -52,6 +61,7 @@ def add_contact_point(
     related_person: RelatedPerson | None = None,
     default_area: str | None = None,
     details: dict[str, Any] | None = None,
+    origin: HttpRequest | None = None,
 ) -> tuple[ContactPoint, bool]:
     """Add a way to reach ``debtor`` (or one of its related persons).
 
@@ -88,6 +98,18 @@ def add_contact_point(
         source=source,
         details=extra,
         **found,
+    )
+    record_audit(
+        _audited_as(origin, user),
+        AuditAction.CREATE,
+        obj=contact_point,
+        changes={
+            "debtor": debtor.pk,
+            "related_person": related_person.pk if related_person else None,
+            "kind": kind,
+            "source": source,
+            "status": contact_point.status,
+        },
     )
     logger.info(
         "contact point %s added to debtor %s",
@@ -154,6 +176,7 @@ def mark_contact_point(
     status: str,
     user: AbstractBaseUser | None,
     note: str = "",
+    origin: HttpRequest | None = None,
 ) -> ContactPoint:
     """Record what using ``contact_point`` showed: confirmed, wrong, ...
 
@@ -171,10 +194,22 @@ def mark_contact_point(
             "El deudor pidió no ser contactado por este medio.", code="opted_out"
         )
 
+    previous = contact_point.status
     contact_point.status = status
     if note or status == ContactStatus.CONFIRMED:
         contact_point.issue = note[:MAX_ISSUE]
     contact_point.save(update_fields=["status", "issue", "updated_at"])
+    # The note is free text and may quote the value: it is not recorded.
+    record_audit(
+        _audited_as(origin, user),
+        AuditAction.CHANGE,
+        obj=contact_point,
+        changes={
+            "debtor": contact_point.debtor_id,
+            "from_status": previous,
+            "to_status": status,
+        },
+    )
     logger.info(
         "contact point %s marked %s",
         contact_point.pk,
@@ -196,6 +231,7 @@ def add_related_person(
     source: str,
     user: AbstractBaseUser | None,
     tax_id: str = "",
+    origin: HttpRequest | None = None,
 ) -> tuple[RelatedPerson, bool]:
     """Add a guarantor, spouse, employer or reference to ``debtor``.
 
@@ -217,6 +253,17 @@ def add_related_person(
         defaults={"cuit": cuit, "source": source},
     )
     if created:
+        record_audit(
+            _audited_as(origin, user),
+            AuditAction.CREATE,
+            obj=person,
+            changes={
+                "debtor": debtor.pk,
+                "relation": relation,
+                "source": source,
+                "has_cuit": bool(cuit),
+            },
+        )
         logger.info(
             "related person %s added to debtor %s",
             person.pk,
@@ -234,6 +281,13 @@ def _related_cuit(tax_id: str) -> str:
     if found.status != IdentityStatus.VALID:
         raise ValidationError(found.issue, code="tax_id_invalid")
     return found.cuit
+
+
+def _audited_as(
+    origin: HttpRequest | None, user: AbstractBaseUser | None
+) -> HttpRequest | AbstractBaseUser | None:
+    """Return what the audit event names: the request if any, else the user."""
+    return origin if origin is not None else user
 
 
 def _check_choice(value: str, choices: type, code: str) -> None:
