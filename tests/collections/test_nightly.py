@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from recupero.collections.actions import (
     PromiseTerms,
@@ -11,7 +12,7 @@ from recupero.collections.actions import (
     register_activity,
 )
 from recupero.collections.models import AccountState, DebtorState
-from recupero.collections.nightly import run_collections_night
+from recupero.collections.nightly import night_runs, run_collections_night
 from recupero.parties.models import ContactKind, ContactPoint, ContactStatus
 from tests.collections.conftest import NOW
 
@@ -96,3 +97,32 @@ def test_night_leaves_a_pending_promise_of_an_unreachable_debtor(account, phone,
 
     assert summary.unreachable == 0
     assert get_account_state(account) == "promesa_vigente"
+
+
+def test_night_runs_once_for_creditors_sharing_a_business_date(
+    creditor, other_creditor
+):
+    with time_machine.travel(NOW, tick=False):
+        runs = night_runs()
+
+    assert runs == [(datetime.date(2025, 3, 10), None)]
+
+
+def test_night_runs_per_creditor_when_their_dates_differ(creditor, other_creditor):
+    other_creditor.time_zone = "Asia/Tokyo"
+    other_creditor.save(update_fields=["time_zone"])
+    # 14:00 UTC on 10/03 is 23:00 in Tokyo, still 10/03; 16:00 UTC is 11/03.
+    late = NOW + datetime.timedelta(hours=2)
+
+    with time_machine.travel(late, tick=False):
+        runs = night_runs()
+
+    assert runs == [
+        (datetime.date(2025, 3, 10), creditor),
+        (datetime.date(2025, 3, 11), other_creditor),
+    ]
+
+
+def test_night_runs_for_a_given_date_keep_the_creditor_filter(creditor):
+    assert night_runs(AS_OF, creditor=creditor) == [(AS_OF, creditor)]
+    assert night_runs(AS_OF) == [(AS_OF, None)]

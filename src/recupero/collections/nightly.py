@@ -6,6 +6,9 @@ has passed, and checks who can still be reached: accounts of debtors with
 no usable contact point become unreachable, unreachable ones whose debtor
 got a new contact point go back to "no contact". Every step is a handful
 of set-based statements whatever the number of accounts.
+
+Running it again for the same date moves no account and records no state
+change twice: each step only moves accounts whose state it would change.
 """
 
 import datetime
@@ -25,6 +28,7 @@ from recupero.collections.transitions import (
     refresh_debtor_states,
 )
 from recupero.parties.models import ContactPoint
+from recupero.portfolios.cycle import business_date
 from recupero.portfolios.models import Account, Creditor
 
 logger = logging.getLogger(__name__)
@@ -36,6 +40,24 @@ class NightSummary:
     promises: PromiseEvaluation
     unreachable: int
     reachable_again: int
+
+
+def night_runs(
+    as_of: datetime.date | None = None, *, creditor: Creditor | None = None
+) -> list[tuple[datetime.date, Creditor | None]]:
+    """Return the (date, creditor filter) pairs a night over ``creditor`` needs.
+
+    As ``portfolios.cycle.run_cycle`` does, without ``as_of`` each creditor
+    runs for its own business date; when they all share one (the usual
+    case, one time zone), one run covers every creditor at once.
+    """
+    if as_of is not None:
+        return [(as_of, creditor)]
+    creditors = [creditor] if creditor else list(Creditor.objects.order_by("id"))
+    dates = {each.pk: business_date(each) for each in creditors}
+    if len(set(dates.values())) == 1:
+        return [(dates[creditors[0].pk], creditor)]
+    return [(dates[each.pk], each) for each in creditors]
 
 
 @transaction.atomic

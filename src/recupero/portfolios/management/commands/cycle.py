@@ -1,8 +1,10 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.progress import Progress
 
+from recupero.collections.nightly import NightSummary, night_runs, run_collections_night
 from recupero.formatting import format_count, format_date
 from recupero.portfolios.cycle import run_cycle
 from recupero.portfolios.models import Creditor
@@ -18,7 +20,11 @@ def parse_date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Run the nightly cycle: days past due and stage of every account."
+    help = (
+        "Run the nightly cycle: days past due and stage of every account, "
+        "then its collections night (settled accounts, promises due, "
+        "reachability)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -47,4 +53,49 @@ class Command(BaseCommand):
             f"Ciclo al {format_date(run.as_of)}: "
             f"{format_count(run.accounts)} cuentas, "
             f"{format_count(run.stage_changes)} cambios de tramo."
+        )
+
+        # After aging, so that the night works on today's stages; the same
+        # dates and creditors as the cycle.
+        for as_of, only in night_runs(options["as_of"], creditor=creditor):
+            summary = run_collections_night(as_of, creditor=only)
+            self._write_night(as_of, only, summary)
+
+    def _write_night(
+        self, as_of: datetime.date, creditor: Creditor | None, summary: NightSummary
+    ) -> None:
+        promises = summary.promises
+        heading = (
+            _("Collections night of %(date)s for %(creditor)s:")
+            if creditor
+            else _("Collections night of %(date)s:")
+        )
+        self.stdout.write(
+            heading
+            % {"date": format_date(as_of), "creditor": getattr(creditor, "code", "")}
+        )
+        self.stdout.write(
+            "  "
+            + _(
+                "%(settled)s accounts settled, %(unreachable)s unreachable, "
+                "%(reachable)s reachable again."
+            )
+            % {
+                "settled": format_count(summary.settled),
+                "unreachable": format_count(summary.unreachable),
+                "reachable": format_count(summary.reachable_again),
+            }
+        )
+        self.stdout.write(
+            "  "
+            + _(
+                "Promises: %(kept)s kept, %(partly)s partly kept, %(broken)s "
+                "broken; %(queued)s accounts back in the queue."
+            )
+            % {
+                "kept": format_count(promises.kept),
+                "partly": format_count(promises.partly_kept),
+                "broken": format_count(promises.broken),
+                "queued": format_count(promises.accounts_to_queue),
+            }
         )
