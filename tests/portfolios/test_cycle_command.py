@@ -19,6 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from recupero.access.models import AuditEvent
 from recupero.collections.actions import register_promise
 from recupero.collections.models import AccountState, DebtorState, Promise, StateChange
 from recupero.parties.models import ContactKind, ContactPoint, ContactStatus, Debtor
@@ -124,15 +125,41 @@ def test_cycle_breaks_the_promise_past_its_deadline_and_queues_the_account(book)
     ) in output
 
 
+def test_cycle_audits_each_account_it_moved_as_the_system(book):
+    promised, paid, lost = book
+
+    run_cycle_command()
+
+    moves = AuditEvent.objects.filter(object_type="portfolios.account")
+    assert sorted(
+        (int(event.object_id), event.action, event.actor_id, event.changes["event"])
+        for event in moves
+    ) == sorted(
+        [
+            (promised.pk, "change", None, "promise_broken"),
+            (paid.pk, "change", None, "paid_in_full"),
+            (lost.pk, "change", None, "contact_points_exhausted"),
+        ]
+    )
+    assert moves.get(object_id=str(promised.pk)).changes == {
+        "event": "promise_broken",
+        "from_state": "promesa_vigente",
+        "to_state": "promesa_incumplida",
+        "as_of": "2025-03-25",
+    }
+
+
 def test_cycle_run_twice_for_a_date_does_nothing_the_second_time(book):
     run_cycle_command()
     before = snapshot()
     changes = StateChange.objects.count()
+    audited = AuditEvent.objects.count()
 
     output = run_cycle_command()
 
     assert snapshot() == before
     assert StateChange.objects.count() == changes
+    assert AuditEvent.objects.count() == audited
     assert "0 accounts settled, 0 unreachable, 0 reachable again." in output
     assert (
         "Promises: 0 kept, 0 partly kept, 0 broken; 0 accounts back in the queue."

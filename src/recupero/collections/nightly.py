@@ -9,6 +9,7 @@ of set-based statements whatever the number of accounts.
 
 Running it again for the same date moves no account and records no state
 change twice: each step only moves accounts whose state it would change.
+Each account moved gets one audit event, by the system, written in bulk.
 """
 
 import datetime
@@ -19,7 +20,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from recupero.access.audit import object_type_of, record_audit_many
+from recupero.access.models import AuditAction
 from recupero.collections.actions import USABLE_CONTACT_STATUSES
+from recupero.collections.models import StateChange
 from recupero.collections.promises import PromiseEvaluation, evaluate_due_promises
 from recupero.collections.states import Event, ManagementState
 from recupero.collections.transitions import (
@@ -77,6 +81,7 @@ def run_collections_night(
     promises = evaluate_due_promises(as_of, creditor=creditor, at=at)
     unreachable, reachable = classify_reachability(accounts, at=at)
     refresh_debtor_states(accounts, at=at)
+    _audit_moves(accounts, as_of, at)
 
     logger.info(
         "collections night %s: %s settled, %s unreachable, %s reachable again",
@@ -86,6 +91,38 @@ def run_collections_night(
         reachable,
     )
     return NightSummary(settled, promises, unreachable, reachable)
+
+
+def _audit_moves(
+    accounts: QuerySet[Account], as_of: datetime.date, at: datetime.datetime
+) -> int:
+    """Audit, by the system, each account this night moved; return how many.
+
+    The night's moves are the state changes stamped with its ``at``; one
+    bulk write per kind of move (event, from, to), of which there are few.
+    """
+    moves = StateChange.objects.filter(changed_at=at, account__in=accounts.values("id"))
+    kinds = moves.values_list("event", "from_state", "to_state").distinct()
+    written = 0
+    for event, from_state, to_state in kinds.order_by("event", "from_state"):
+        written += record_audit_many(
+            None,
+            AuditAction.CHANGE,
+            object_type=object_type_of(Account()),
+            object_ids=moves.filter(
+                event=event, from_state=from_state, to_state=to_state
+            )
+            .order_by("account_id")
+            .values_list("account_id", flat=True)
+            .iterator(chunk_size=2000),
+            changes={
+                "event": event,
+                "from_state": from_state,
+                "to_state": to_state,
+                "as_of": as_of.isoformat(),
+            },
+        )
+    return written
 
 
 def classify_reachability(
