@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("recupero.portfolios.urls")),
     path("deudores/", include("recupero.parties.urls")),
     path("consola/", include("recupero.console.urls")),
+    path("supervision/", include("recupero.console.supervisor_urls")),
     path("api/", include("recupero.api.urls")),
     path("ingresar/", auth_views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
