@@ -167,7 +167,7 @@ def test_the_page_shows_the_day_formatted(client, floor, sol, day):
         [rows[4][0], "4", "6", "4", "3", "2", "$ 4.000,50"],
     ]
     page = response.content.decode()
-    assert "10/03/2025" in page
+    assert 'value="10/03/2025"' in page
     # The tables ask for themselves again every 30 seconds.
     assert 'hx-trigger="every 30s"' in page
     assert reverse("supervision:figures") + "?day=10/03/2025" in page
@@ -317,6 +317,9 @@ def test_typed_numbers_are_counted_first_and_moved_on_confirmation(client, floor
     # L-1 is of an area Sol does not see; X-99 does not exist.
     assert preview.context["missing"] == ["L-1", "X-99"]
     assert not AccountAssignment.objects.exists()
+    # The Enter key presses the form's first button: it must count, not move.
+    page = preview.content.decode()
+    assert page.index('name="preview"') < page.index('name="confirm"')
 
     done = client.post(url, {**choice, "confirm": "1", "expected": "2"})
 

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from recupero.access.actions import assign_accounts
 from recupero.console.figures import get_team_day, list_queue_sizes
 from recupero.console.supervisor_forms import DayForm, ReassignForm
-from recupero.formatting import format_count
+from recupero.formatting import format_count, format_date
 
 SUPERVISE = "access.change_accountassignment"
 # The figures fragment asks again this often, in seconds.
@@ -25,7 +25,9 @@ MISSING_SHOWN = 20
 @login_required
 @permission_required(SUPERVISE, raise_exception=True)
 def home(request: HttpRequest) -> HttpResponse:
-    form = DayForm(request.GET or None)
+    # Unasked, the box shows today, written as the supervisor would type it.
+    today = {"day": format_date(timezone.localdate())}
+    form = DayForm(request.GET or None, initial=today)
     context = {**_figures_context(request, form), "day_form": form}
     return render(request, "supervision/home.html", context)
 
