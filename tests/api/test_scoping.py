@@ -18,7 +18,7 @@ def numbers(response) -> list[str]:
 
 def assert_not_found(response) -> None:
     assert response.status_code == 404, response.content
-    assert response.json() == {"code": "not_found", "message": "Not found."}
+    assert response.json() == {"code": "not_found", "message": "No encontrado."}
 
 
 @pytest.fixture

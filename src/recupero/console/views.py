@@ -95,6 +95,7 @@ def result(request: HttpRequest, account_id: int) -> HttpResponse:
             note=data["note"],
             promise=form.promise_terms(),
             reason=data["reason"],
+            origin=request,
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -133,6 +134,7 @@ def add_contact(request: HttpRequest, account_id: int) -> HttpResponse:
             source=form.cleaned_data["source"],
             user=request.user,
             related_person=form.cleaned_data["related_person"],
+            origin=request,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -165,6 +167,7 @@ def add_related(request: HttpRequest, account_id: int) -> HttpResponse:
                 tax_id=data["tax_id"],
                 source=data["source"],
                 user=request.user,
+                origin=request,
             )
             if data["phone"]:
                 add_contact_point(
@@ -174,6 +177,7 @@ def add_related(request: HttpRequest, account_id: int) -> HttpResponse:
                     raw=data["phone"],
                     source=data["source"],
                     user=request.user,
+                    origin=request,
                 )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -201,6 +205,7 @@ def mark_contact(
             status=form.cleaned_data["status"],
             user=request.user,
             note=form.cleaned_data["note"],
+            origin=request,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -249,6 +254,7 @@ def mass_result(request: HttpRequest) -> HttpResponse:
                     channel=data["channel"],
                     user=request.user,
                     note=data["note"],
+                    origin=request,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
