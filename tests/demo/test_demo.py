@@ -14,7 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 import recupero
 from recupero.formatting import format_money
@@ -28,6 +31,7 @@ from recupero.portfolios.models import (
     IssueSeverity,
     StageChange,
 )
+from tests.screens import table_rows
 
 UCI_FILE = Path(recupero.__file__).parent / "demo_data" / "UCI_Credit_Card.csv"
 DEFAULT_BANDS = (
@@ -84,7 +88,9 @@ def counts():
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(settings):
+def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
+    settings, client
+):
     settings.RECUPERO_IMPORT_CHUNK_ROWS = 5000
     expected = expected_stage_report()
 
@@ -127,6 +133,8 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(settings)
     assert json.loads(run("report", "stages", "--format", "json")) == expected
     assert ImportJob.objects.filter(status=ImportStatus.DUPLICATE).count() == 1
 
+    check_console_and_supervision(client)
+
 
 def test_expected_stage_report_matches_the_published_pay_0_counts():
     """The reference itself, checked against the data set's documentation.
@@ -145,3 +153,45 @@ def test_expected_stage_report_matches_the_published_pay_0_counts():
         "prejudicial": 9 + 19,
         "judicial": 0,
     }
+
+
+def check_console_and_supervision(client):
+    """The demo agent has a queue; the supervisor sees the day's work.
+
+    The queue is worked out from the source: accounts whose September bill
+    (BILL_AMT1) is positive are owed; the first is the latest in payment
+    (PAY_0) and, among those, the largest bill.
+    """
+    rows = list(csv.DictReader(UCI_FILE.open(newline="")))
+    owed = [row for row in rows if Decimal(row["BILL_AMT1"]) > 0]
+    first = max(
+        owed,
+        key=lambda row: (int(row["PAY_0"]), Decimal(row["BILL_AMT1"]), -int(row["ID"])),
+    )
+    gestor = get_user_model().objects.get(username="gestor")
+    supervisor = get_user_model().objects.get(username="supervisor")
+    client.force_login(gestor)
+
+    queue = client.get(reverse("console:queue"))
+
+    assert queue.context["page"].due == len(owed)
+    assert table_rows(queue, "queue")[1][0] == first["ID"]
+
+    promised_on = timezone.localdate() + datetime.timedelta(days=3)
+    for code, extra in [
+        ("NA", {}),
+        ("TIT", {}),
+        (
+            "PP",
+            {"promise_amount": "1.000,00", "promise_date": f"{promised_on:%d/%m/%Y}"},
+        ),
+    ]:
+        account = client.post(reverse("console:next"))["Location"]
+        recorded = client.post(
+            account + "resultado/", {"code": code, "channel": "outbound_call", **extra}
+        )
+        assert recorded.status_code == 302, code
+
+    client.force_login(supervisor)
+    team = table_rows(client.get(reverse("supervision:home")), "team-day")
+    assert ["Gustavo Gestor", "3", "3", "2", "2", "1", "$ 1.000,00"] in team
