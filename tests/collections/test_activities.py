@@ -355,3 +355,14 @@ def test_mass_result_refuses_a_channel_the_code_does_not_use(letter_run):
 
     assert refused.value.code == "channel_not_allowed"
     assert Activity.objects.count() == 0
+
+
+def test_an_unknown_result_code_is_refused_with_its_code(account, agent):
+    with pytest.raises(ValidationError) as refused:
+        register_activity(
+            account=account, code="XYZ", channel="outbound_call", user=agent
+        )
+
+    assert refused.value.code == "code_unknown"
+    assert refused.value.messages == ["No existe el resultado XYZ."]
+    assert not Activity.objects.exists()

@@ -116,9 +116,17 @@ def ensure_default_result_codes() -> int:
 
 
 def get_result_code(code: ResultCode | str) -> ResultCode:
+    """Return the result code, or raise ``ValidationError`` if there is none."""
     if isinstance(code, ResultCode):
         return code
-    return ResultCode.objects.get(code=code)
+    found = ResultCode.objects.filter(code=code).first()
+    if found is None:
+        raise ValidationError(
+            "No existe el resultado %(code)s.",
+            code=ErrorCode.CODE_UNKNOWN.value,
+            params={"code": code},
+        )
+    return found
 
 
 def get_policy(creditor: Creditor) -> CollectionsPolicy:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     NO_ACCOUNTS = "no_accounts"
+    CODE_UNKNOWN = "code_unknown"
     CODE_INACTIVE = "code_inactive"
     CHANNEL_NOT_ALLOWED = "channel_not_allowed"
     CONTACT_POINT_REQUIRED = "contact_point_required"
