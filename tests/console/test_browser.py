@@ -59,6 +59,8 @@ def test_agent_takes_the_next_account_and_records_a_promise_by_keyboard(
     expect(page.locator("table.queue tbody tr").first).to_contain_text("T-2")
 
     # N takes the next account: T-2, locked to Ana, with an empty history.
+    # The keys work once the page's script has run, at DOMContentLoaded.
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("n")
     expect(page).to_have_url(re.compile(r"/consola/cuentas/\d+/$"))
     expect(page.locator("h1")).to_contain_text("T-2")
@@ -66,6 +68,7 @@ def test_agent_takes_the_next_account_and_records_a_promise_by_keyboard(
     expect(page.locator("#timeline")).to_have_text("Todavía no hay nada registrado.")
 
     # 7 is "Promesa de pago": its fields open with the amount focused.
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("7")
     expect(page.locator("#id_promise_amount")).to_be_focused()
     page.keyboard.type("1.500,00")
