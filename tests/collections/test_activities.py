@@ -177,13 +177,13 @@ def test_promise_code_takes_the_promise(account, phone, agent):
         "PP",
         agent,
         phone,
-        promise=PromiseTerms(Decimal("2500.50"), D(2025, 3, 14)),
+        promise=PromiseTerms(Decimal("250.50"), D(2025, 3, 14)),
     )
 
     promise = Promise.objects.get()
     assert (promise.activity, promise.amount, promise.due_on) == (
         activity,
-        Decimal("2500.50"),
+        Decimal("250.50"),
         D(2025, 3, 14),
     )
     # Default grace: 2 days.

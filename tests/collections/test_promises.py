@@ -187,6 +187,28 @@ def test_payment_of_nothing_is_refused(promise, account):
     assert refused.value.code == "payment_amount"
 
 
+@pytest.mark.parametrize(
+    "amount",
+    ["1000.01", "999.999", "9999999999999999.99"],
+    ids=["a cent above the balance", "a fraction of a cent", "sixteen digits"],
+)
+def test_promise_above_the_balance_or_below_a_cent_is_refused(
+    policy, account, agent, amount
+):
+    with pytest.raises(ValidationError) as refused:
+        register_promise(
+            account=account,
+            amount=Decimal(amount),
+            due_on=DUE,
+            channel="outbound_call",
+            user=agent,
+            at=NOW,
+        )
+
+    assert refused.value.code == "promise_amount"
+    assert not Promise.objects.exists()
+
+
 def test_grace_is_the_creditors(make_account, creditor, other_creditor, agent):
     CollectionsPolicy.objects.create(creditor=creditor, promise_grace_days=0)
     CollectionsPolicy.objects.create(creditor=other_creditor, promise_grace_days=5)

@@ -44,9 +44,9 @@ class Floor:
 # number: (portfolio, stage, days past due, capital)
 ACCOUNTS = {
     "T-1": ("cards", "mora_temprana", 30, "5000.00"),
-    "T-2": ("cards", "mora_tardia", 120, "800.00"),
+    "T-2": ("cards", "mora_tardia", 120, "1800.00"),
     "T-3": ("cards", "mora_temprana", 30, "9000.00"),
-    "T-4": ("cards", "mora_temprana", 60, "100.00"),
+    "T-4": ("cards", "mora_temprana", 60, "3000.00"),
     "T-5": ("cards", "activa", 0, "0.00"),
     "L-1": ("loans", "prejudicial", 200, "20000.00"),
 }

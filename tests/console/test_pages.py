@@ -37,7 +37,7 @@ def test_the_queue_lists_the_due_accounts_in_order(client, floor):
 
     rows = table_rows(response, "queue")
     assert [row[0] for row in rows[1:]] == ["T-2", "T-4", "T-3", "T-1"]
-    assert rows[1][4:6] == ["120", "$ 800,00"]
+    assert rows[1][4:6] == ["120", "$ 1.800,00"]
     assert rows[3][5] == "$ 9.000,00"
     assert "4 cuentas para gestionar ahora" in response.content.decode()
 

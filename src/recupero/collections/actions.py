@@ -50,12 +50,15 @@ from recupero.collections.transitions import (
     ensure_account_states,
     refresh_debtor_states,
 )
+from recupero.formatting import format_money
 from recupero.parties.actions import mark_contact_point
 from recupero.parties.models import ContactKind, ContactPoint, ContactStatus
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.models import Account, Creditor
 
 logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
 
 User = AbstractBaseUser
 
@@ -611,7 +614,7 @@ def _take_promise(
     origin: HttpRequest | None,
 ) -> Promise:
     policy = get_policy(account.creditor)
-    _check_promise(terms, taken_on, policy)
+    _check_promise(terms, taken_on, policy, account.balance)
 
     promise = Promise.objects.create(
         account=account,
@@ -647,10 +650,24 @@ def _take_promise(
 
 
 def _check_promise(
-    terms: PromiseTerms, taken_on: datetime.date, policy: CollectionsPolicy
+    terms: PromiseTerms,
+    taken_on: datetime.date,
+    policy: CollectionsPolicy,
+    balance: Decimal,
 ) -> None:
     if not isinstance(terms.amount, Decimal) or terms.amount <= 0:
         _refuse(ErrorCode.PROMISE_AMOUNT, "El importe prometido debe ser positivo.")
+    # A debtor may promise part of the debt, never more than all of it: an
+    # amount above the balance is a typing slip, and it would read as kept
+    # only once a payment larger than the debt arrived.
+    if terms.amount > balance:
+        raise ValidationError(
+            "El importe prometido no puede superar la deuda de %(balance)s.",
+            code=ErrorCode.PROMISE_AMOUNT.value,
+            params={"balance": format_money(balance)},
+        )
+    if terms.amount != terms.amount.quantize(CENT):
+        _refuse(ErrorCode.PROMISE_AMOUNT, "El importe va en pesos y centavos.")
     if terms.due_on < taken_on:
         _refuse(ErrorCode.PROMISE_DATE_PAST, "La fecha prometida ya pasó.")
     latest = taken_on + datetime.timedelta(days=policy.max_promise_days)
