@@ -205,6 +205,20 @@ def test_a_day_that_cannot_be_read_shows_today_and_says_why(client, floor, sol, 
     assert response.context["day_form"].errors["day"]
 
 
+@pytest.mark.parametrize(
+    "typed", ["01/01/0001", "31/12/1999", "31/12/9999", "12/03/2025"]
+)
+def test_a_day_out_of_range_shows_today_and_says_why(client, floor, sol, day, typed):
+    # Today is 10/03/2025: the 12th has not come yet in any zone.
+    client.force_login(sol)
+
+    response = client.get(reverse("supervision:home"), {"day": typed})
+
+    assert response.status_code == 200
+    assert response.context["day"] == datetime.date(2025, 3, 10)
+    assert response.context["day_form"].errors["day"]
+
+
 def test_the_figures_take_the_same_queries_for_more_agents(client, floor, admin, day):
     client.force_login(admin)
     url = reverse("supervision:figures")

@@ -1,11 +1,13 @@
 """What the supervisor types: the day to look at and the accounts to move."""
 
+import datetime
 import re
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recupero.access import scoping
@@ -20,6 +22,7 @@ from recupero.console.forms import ArgentineDateField
 from recupero.portfolios.listing import list_stage_choices
 from recupero.portfolios.models import Account
 
+FIRST_DAY = datetime.date(2000, 1, 1)
 # More numbers than this belong in a filter or an import, not a text box.
 MAX_NUMBERS = 5000
 NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
@@ -43,6 +46,23 @@ class DayForm(forms.Form):
         label=_("Day"),
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/aaaa", "size": 10}),
     )
+
+    def clean_day(self) -> datetime.date | None:
+        day = self.cleaned_data["day"]
+        if day is None:
+            return None
+        # The figures are of days that happened; the first bound keeps a
+        # typing slip such as 01/01/0001 from reaching date arithmetic.
+        if day < FIRST_DAY:
+            raise ValidationError(
+                _("Choose a day from %(first)s on."),
+                code="day_too_early",
+                params={"first": FIRST_DAY.strftime("%d/%m/%Y")},
+            )
+        # A creditor whose zone is ahead of the server's may be in tomorrow.
+        if day > timezone.localdate() + datetime.timedelta(days=1):
+            raise ValidationError(_("That day has not come yet."), code="day_ahead")
+        return day
 
 
 class AgentChoiceField(forms.ModelChoiceField):
