@@ -2,7 +2,8 @@
 
 import pytest
 
-from recupero.collections.models import Activity
+from recupero.collections.models import Activity, Promise
+from recupero.console.actions import open_account
 
 JSON = "application/json"
 
@@ -167,6 +168,28 @@ def test_refused_activities_keep_stable_codes(
     assert answer.get("field") == field
     assert answer["message"]
     assert Activity.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("activities", {"result_code": "NA", "channel": "outbound_call"}),
+        ("promises", {"amount": "100.00", "due_on": "2025-07-04", "channel": "sms"}),
+    ],
+)
+def test_an_account_open_in_an_agents_console_is_refused(
+    api_book, office, north_agent, path, body
+):
+    card = api_book.book.card_juan
+    open_account(north_agent, card)
+
+    response = post(office, f"/api/v1/accounts/{card.pk}/{path}", body)
+
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "account_locked"
+    assert "Laura Gestora" in response.json()["message"]
+    assert Activity.objects.count() == 0
+    assert not Promise.objects.exists()
 
 
 def test_another_debtors_contact_point_is_refused(api_book, office):

@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Status
 
 from recupero.api import reading
-from recupero.api.errors import ApiError
+from recupero.api.errors import ApiError, validation_body
 from recupero.api.permissions import require
 from recupero.api.schemas import (
     AccountOut,
@@ -32,6 +33,7 @@ from recupero.collections.actions import (
 from recupero.collections.errors import ErrorCode as CollectionsError
 from recupero.collections.models import Promise, ResultCode
 from recupero.collections.states import ManagementState
+from recupero.console.actions import LOCKED_BY_ANOTHER, check_not_held_by_another
 from recupero.parties.models import ContactPoint
 from recupero.portfolios.models import Account
 
@@ -94,7 +96,7 @@ def list_account_activities(
 
 @router.post(
     "/accounts/{account_id}/activities",
-    response={201: ActivityRegistered, 400: Error, 403: Error, 404: Error},
+    response={201: ActivityRegistered, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Register an activity and apply its result",
 )
 def add_activity(
@@ -113,6 +115,7 @@ def add_activity(
     promise = None
     if payload.promise is not None:
         promise = PromiseTerms(payload.promise.amount, payload.promise.due_on)
+    _check_not_held(request, account)
     activity = register_activity(
         account=account,
         code=code,
@@ -126,6 +129,16 @@ def add_activity(
     )
     [shaped] = reading.activity_shape(request.user)([activity])
     return Status(201, {**shaped, "management_state": get_account_state(account)})
+
+
+def _check_not_held(request: HttpRequest, account: Account) -> None:
+    # An integration takes no hold of its own, but an agent's open account
+    # is theirs until they close it.
+    try:
+        check_not_held_by_another(request.user, account)
+    except DjangoValidationError as held:
+        message = validation_body(held)["message"]
+        raise ApiError(409, LOCKED_BY_ANOTHER, message) from None
 
 
 def _result_code(code: str) -> ResultCode:
@@ -172,7 +185,7 @@ def list_promises(
 
 @router.post(
     "/accounts/{account_id}/promises",
-    response={201: PromiseOut, 400: Error, 403: Error, 404: Error},
+    response={201: PromiseOut, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Register a promise to pay",
 )
 def add_promise(
@@ -180,6 +193,7 @@ def add_promise(
 ) -> Status[dict[str, Any]]:
     require(request, "collections.add_promise")
     account = _account(request, account_id)
+    _check_not_held(request, account)
     promise = register_promise(
         account=account,
         amount=payload.amount,

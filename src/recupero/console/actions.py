@@ -44,6 +44,17 @@ def lock_holder(account: Account, *, now: datetime.datetime | None = None):
     )
 
 
+def check_not_held_by_another(user: AbstractBaseUser, account: Account) -> None:
+    """Raise ``ValidationError`` (``account_locked``) if another agent holds it.
+
+    For writes that come from outside the console, such as a dialer through
+    the API: they take no hold, but do not write over an agent's work.
+    """
+    holder = lock_holder(account)
+    if holder is not None and holder.user_id != user.pk:
+        _refuse_held(holder)
+
+
 @transaction.atomic
 def take_next_account(
     user: AbstractBaseUser, *, now: datetime.datetime | None = None
@@ -109,13 +120,16 @@ def record_result(
     the account open; otherwise the agent's hold is extended.
     """
     if open_account(user, account) is None:
-        holder = lock_holder(account)
-        raise ValidationError(
-            _("Another agent (%(agent)s) is working this account."),
-            code=LOCKED_BY_ANOTHER,
-            params={"agent": _agent_name(holder.user) if holder else "?"},
-        )
+        _refuse_held(lock_holder(account))
     return register_activity(account=account, user=user, **activity_fields)
+
+
+def _refuse_held(holder: AccountLock | None) -> None:
+    raise ValidationError(
+        _("Another agent (%(agent)s) is working this account."),
+        code=LOCKED_BY_ANOTHER,
+        params={"agent": _agent_name(holder.user) if holder else "?"},
+    )
 
 
 def _try_lock(account_id: int, user: AbstractBaseUser, now: datetime.datetime) -> bool:
