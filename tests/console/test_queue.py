@@ -127,6 +127,16 @@ def test_next_account_hands_back_the_one_held(floor):
     ]
 
 
+def test_opening_another_account_hands_back_the_one_held(floor):
+    for number in ["T-1", "T-3", "T-4"]:
+        open_account(floor.ana, floor.accounts[number], now=NOW)
+
+    assert list(AccountLock.objects.values_list("account__number", "user")) == [
+        ("T-4", floor.ana.pk)
+    ]
+    assert numbers(agent_queue(floor.beto, now=NOW)) == ["T-2", "T-3", "T-1"]
+
+
 def test_assignments_move_accounts_between_queues(floor):
     t1 = floor.accounts["T-1"]
     assign_accounts(

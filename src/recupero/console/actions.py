@@ -2,7 +2,8 @@
 
 An agent works one account at a time. "Next account" hands back the one
 they had and locks the first due account of their queue that nobody else
-holds; opening an account by its page locks it too when it is free. A
+holds; opening an account by its page locks it too when it is free, and
+hands back the one they had. A
 result is registered only by the agent who holds the account, so two
 agents never record on the same account at once.
 """
@@ -89,10 +90,13 @@ def open_account(
     """Lock ``account`` to ``user`` if nobody else holds it.
 
     Return the lock ``user`` now holds, or None when another agent has the
-    account open (the page then shows who, and registers nothing).
+    account open (the page then shows who, and registers nothing). Any
+    other account ``user`` held goes back to the queue: one account at a
+    time, so browsing from page to page never hoards accounts.
     """
     now = now or timezone.now()
     _drop_expired(now)
+    AccountLock.objects.filter(user=user).exclude(account=account).delete()
     expires_at = now + LOCK_DURATION
     extended = AccountLock.objects.filter(account=account, user=user).update(
         expires_at=expires_at
