@@ -5,12 +5,13 @@ import hashlib
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from recupero.access.actions import set_membership
 from recupero.access.models import ProfileKind
 from recupero.api.actions import issue_token, revoke_token
+from recupero.api.management.commands.token import Command as TokenCommand
 from recupero.api.models import ApiToken
 from tests.api.conftest import bearer
 
@@ -101,22 +102,61 @@ def test_the_session_reads_and_writes_with_csrf(api_book, back_office):
     assert accepted.status_code == 201, accepted.content
 
 
-def test_the_command_creates_lists_and_revokes(creditor, capsys):
+def test_the_command_creates_lists_and_revokes_in_spanish(creditor, capsys):
     call_command("token", "create", "--creditor", "acme", "--name", "ERP")
-    key = capsys.readouterr().out.splitlines()[1]
+    said, key, warning = capsys.readouterr().out.splitlines()
     token = ApiToken.objects.get()
+    assert said == f"Token {token.pk} de api-acme:"
+    assert warning == "Guardala ahora: no se almacena y no se puede volver a mostrar."
     assert token.creditor == creditor
     assert token.user.username == "api-acme"
     assert bearer(key).get("/api/v1/accounts").status_code == 200
 
     call_command("token", "list")
     listed = capsys.readouterr().out
-    assert token.prefix in listed
+    assert listed.split("\t")[:5] == [
+        str(token.pk),
+        token.prefix,
+        "ERP",
+        "api-acme",
+        "acme",
+    ]
+    assert listed.rstrip("\n").split("\t")[5:] == [
+        "usado el 01/07/2025 12:00",
+        "sin vencimiento",
+        "activo",
+    ]
     assert key not in listed
 
     call_command("token", "revoke", token.prefix)
-    assert "revoked" in capsys.readouterr().out
+    assert capsys.readouterr().out == f"Token {token.pk} revocado.\n"
+    call_command("token", "revoke", str(token.pk))
+    assert capsys.readouterr().out == f"El token {token.pk} ya estaba revocado.\n"
     assert_unauthenticated(bearer(key).get("/api/v1/accounts"))
+
+
+def test_the_command_refuses_in_spanish(creditor):
+    with pytest.raises(CommandError) as no_creditor:
+        call_command("token", "create", "--creditor", "nada", "--name", "ERP")
+    with pytest.raises(CommandError) as no_owner:
+        call_command("token", "create", "--name", "ERP")
+    with pytest.raises(CommandError) as no_token:
+        call_command("token", "revoke", "rcp_nada")
+
+    assert str(no_creditor.value) == "No existe el cliente con código nada."
+    assert str(no_owner.value) == "Indicá --user, --creditor o ambos."
+    assert str(no_token.value) == "No hay un único token que coincida con rcp_nada."
+    assert not ApiToken.objects.exists()
+
+
+def test_the_command_help_is_in_spanish():
+    command = TokenCommand()
+    parser = command.create_parser("recupero", "token")
+
+    text = parser.format_help()
+
+    assert "Crea, lista o revoca tokens de la API." in text
+    assert "Emite un token; muestra su clave una sola vez." in text
 
 
 def test_the_admin_revokes_selected_tokens(admin_client, back_office):
