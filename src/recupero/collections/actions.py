@@ -50,7 +50,7 @@ from recupero.collections.transitions import (
     ensure_account_states,
     refresh_debtor_states,
 )
-from recupero.formatting import format_money
+from recupero.formatting import format_date, format_money
 from recupero.parties.actions import mark_contact_point
 from recupero.parties.models import ContactKind, ContactPoint, ContactStatus
 from recupero.portfolios.cycle import business_date
@@ -345,7 +345,10 @@ def _apply_contact_effect(
     )
     if current in {status, ContactStatus.OPTED_OUT}:
         return
-    note = f"{code.name} (gestión {activity.pk})"
+    # Shown to agents beside the status: the activity's row id meant nothing
+    # to them, its date and time point to it in the history.
+    started = timezone.localtime(activity.started_at)
+    note = f"{code.name}, en la gestión del {format_date(started)} {started:%H:%M}"
     mark_contact_point(
         contact_point, status=status, user=user, note=note, origin=origin
     )

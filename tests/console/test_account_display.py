@@ -1,0 +1,27 @@
+"""The 360° page shows contact data as agents read it, not as stored."""
+
+import pytest
+
+from recupero.console.actions import record_result
+
+from .conftest import NOW
+
+
+@pytest.fixture(autouse=True)
+def at_ten_march(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+def test_a_confirmed_contact_point_names_the_activity_by_its_time(client, floor):
+    t1 = floor.accounts["T-1"]
+    phone = t1.debtor.contact_points.get()
+
+    record_result(
+        floor.ana, t1, code="TIT", channel="outbound_call", contact_point=phone
+    )
+
+    phone.refresh_from_db()
+    assert (phone.status, phone.issue) == (
+        "confirmed",
+        "Titular contactado, en la gestión del 10/03/2025 11:00",
+    )
