@@ -1,6 +1,7 @@
 """The 360° page shows contact data as agents read it, not as stored."""
 
 import pytest
+from django.urls import reverse
 
 from recupero.console.actions import record_result
 
@@ -10,6 +11,21 @@ from .conftest import NOW
 @pytest.fixture(autouse=True)
 def at_ten_march(time_machine):
     time_machine.move_to(NOW, tick=False)
+
+
+def test_the_history_shows_the_phone_used_in_national_form(client, floor):
+    t1 = floor.accounts["T-1"]
+    phone = t1.debtor.contact_points.get()
+    record_result(
+        floor.ana, t1, code="NA", channel="outbound_call", contact_point=phone
+    )
+    client.force_login(floor.ana)
+
+    response = client.get(reverse("console:account", args=[t1.pk]))
+
+    text = response.content.decode()
+    assert '<span class="mono">011 15-2345-6789</span>' in text
+    assert "+5491123456789" not in text
 
 
 def test_a_confirmed_contact_point_names_the_activity_by_its_time(client, floor):

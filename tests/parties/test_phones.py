@@ -2,7 +2,12 @@
 
 import pytest
 
-from recupero.parties.phones import PhoneCheck, normalise_phone, same_line_candidates
+from recupero.parties.phones import (
+    PhoneCheck,
+    format_phone,
+    normalise_phone,
+    same_line_candidates,
+)
 
 MOBILE_11 = PhoneCheck(
     e164="+5491123456789",
@@ -192,3 +197,19 @@ def test_normalise_phone_foreign_number_shows_country_code():
 )
 def test_same_line_candidates_pairs_landline_and_mobile_forms(e164, candidates):
     assert same_line_candidates(e164) == candidates
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("+5491123456789", "011 15-2345-6789"),
+        ("+541143214321", "011 4321-4321"),
+        ("+5493514123456", "0351 15-412-3456"),
+        ("+14155550100", "+1 415-555-0100"),
+        ("juan@example.com", "juan@example.com"),
+        ("+54 no es un número", "+54 no es un número"),
+        ("", ""),
+    ],
+)
+def test_format_phone_shows_national_form_and_leaves_the_rest(value, shown):
+    assert format_phone(value) == shown

@@ -97,6 +97,22 @@ def same_line_candidates(e164: str) -> set[str]:
     return set(_same_line_candidates(e164))
 
 
+def format_phone(value: str) -> str:
+    """Return a stored E.164 number as people read it; other text unchanged.
+
+    An Argentine number takes its national form (``011 15-2345-6789``), a
+    foreign one keeps its country code. What is not a valid E.164 number
+    (an e-mail, an address, a number kept as written) is returned as given,
+    so any contact value may pass through.
+    """
+    if not value.startswith("+"):
+        return value
+    number, _error = _parse(value)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return value
+    return _display(number)
+
+
 @lru_cache(maxsize=1024)
 def _area_digits(area: str) -> str:
     """Return ``"0351"`` or ``"(351)"`` as ``"351"``."""
@@ -154,21 +170,23 @@ def _describe(number: PhoneNumber, number_type: int | None = None) -> PhoneCheck
     if number_type is None:
         number_type = phonenumbers.number_type(number)
     twin = ""
-    if number.country_code == ARGENTINA:
-        national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-        if number_type == PhoneNumberType.FIXED_LINE:
-            twin = _mobile_twin(str(number.national_number))
-    else:
-        # A foreign number shown without its country code would be misread.
-        national = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    if number.country_code == ARGENTINA and number_type == PhoneNumberType.FIXED_LINE:
+        twin = _mobile_twin(str(number.national_number))
     return PhoneCheck(
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
         phone_type=_TYPES.get(number_type, PhoneType.OTHER),
-        national=national,
+        national=_display(number),
         status=ContactStatus.UNVERIFIED,
         issue=f"puede ser un celular sin el 9 ({twin})" if twin else "",
         may_be_mobile_without_9=bool(twin),
     )
+
+
+def _display(number: PhoneNumber) -> str:
+    if number.country_code == ARGENTINA:
+        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    # A foreign number shown without its country code would be misread.
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
 @lru_cache(maxsize=65536)

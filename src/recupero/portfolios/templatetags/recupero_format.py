@@ -12,6 +12,7 @@ from django import template
 from django.utils import timezone
 
 from recupero.formatting import format_count, format_date, format_money
+from recupero.parties.phones import format_phone
 
 register = template.Library()
 
@@ -55,6 +56,14 @@ def ddmmyyyy_hhmm(value: object) -> str:
         return ddmmyyyy(value)
     value = _local(value)
     return f"{format_date(value.date())} {value:%H:%M}"
+
+
+@register.filter
+def phone(value: object) -> str:
+    """Return an E.164 phone as ``011 15-2345-6789``; other values as given."""
+    if value is None:
+        return ""
+    return format_phone(str(value))
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:
