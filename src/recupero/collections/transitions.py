@@ -12,15 +12,11 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    Exists,
     F,
-    OuterRef,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from recupero.collections.models import AccountState, DebtorState, StateChange
 from recupero.collections.states import (
@@ -100,27 +96,46 @@ def refresh_debtor_states(accounts: QuerySet[Account], *, at: datetime.datetime)
     """
     _ensure_debtor_states(accounts)
 
-    account_state = Coalesce(
-        "management__state", Value(ManagementState.NOT_WORKED.value)
-    )
-    rank = Case(
-        *(
-            When(current=state.value, then=Value(position))
-            for position, state in enumerate(DEBTOR_PRECEDENCE)
-        ),
-        default=Value(len(DEBTOR_PRECEDENCE)),
-    )
-    best = (
-        Account.objects.filter(debtor=OuterRef("debtor"), creditor=OuterRef("creditor"))
-        .annotate(current=account_state)
-        .annotate(rank=rank)
-        .order_by("rank")
-        .values("current")[:1]
-    )
-    touched = accounts.filter(debtor=OuterRef("debtor"), creditor=OuterRef("creditor"))
-    return DebtorState.objects.filter(Exists(touched)).update(
-        state=Subquery(best), updated_at=at
-    )
+    # One grouped pass over the touched debtors' accounts, joined back to
+    # their state rows. A subquery per debtor state read the same, but
+    # SQLite, knowing no statistics, looked the accounts up by creditor
+    # rather than by debtor: every state then read the creditor's whole
+    # book, and 30,000 accounts took minutes.
+    touched_sql, touched_params = _compiled(accounts, "id")
+    debtors_sql, debtors_params = _compiled(accounts, "debtor_id")
+    table = DebtorState._meta.db_table
+    ranks = " ".join(f"WHEN %s THEN {n}" for n in range(len(DEBTOR_PRECEDENCE)))
+    states = " ".join(f"WHEN {n} THEN %s" for n in range(len(DEBTOR_PRECEDENCE)))
+    precedence = [state.value for state in DEBTOR_PRECEDENCE]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = CASE best.best_rank {states} "
+            f"ELSE {table}.state END, updated_at = %s "
+            "FROM (SELECT a.debtor_id, a.creditor_id, "
+            f"MIN(CASE COALESCE(s.state, %s) {ranks} "
+            f"ELSE {len(DEBTOR_PRECEDENCE)} END) AS best_rank "
+            f"FROM {Account._meta.db_table} a "
+            f"LEFT JOIN {AccountState._meta.db_table} s ON s.account_id = a.id "
+            f"WHERE a.debtor_id IN ({debtors_sql}) "
+            "GROUP BY a.debtor_id, a.creditor_id "
+            f"HAVING MAX(CASE WHEN a.id IN ({touched_sql}) THEN 1 ELSE 0 END) = 1"
+            f") best WHERE {table}.debtor_id = best.debtor_id "
+            f"AND {table}.creditor_id = best.creditor_id",
+            [
+                *precedence,
+                _db_datetime(at),
+                ManagementState.NOT_WORKED.value,
+                *precedence,
+                *debtors_params,
+                *touched_params,
+            ],
+        )
+        return cursor.rowcount
+
+
+def _compiled(accounts: QuerySet[Account], column: str) -> tuple[str, tuple]:
+    """Return the SQL and parameters selecting ``column`` of ``accounts``."""
+    return accounts.order_by().values(column).query.sql_with_params()
 
 
 def _ensure_debtor_states(accounts: QuerySet[Account]) -> None:
