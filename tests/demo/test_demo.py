@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 import recupero
+from recupero.collections.models import AccountState
+from recupero.collections.states import ManagementState
 from recupero.formatting import format_money
 from recupero.portfolios.models import (
     Account,
@@ -124,6 +126,15 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
         (datetime.date(2005, 5, 31), Decimal("0.00")),
         (datetime.date(2005, 4, 30), Decimal("0.00")),
     ]
+
+    # Accounts whose September bill is nothing or a credit are paid off:
+    # the demo's night settled them, so the same night again moves none.
+    rows = list(csv.DictReader(UCI_FILE.open(newline="")))
+    paid_off = sum(Decimal(row["BILL_AMT1"]) <= 0 for row in rows)
+    settled = AccountState.objects.filter(state=ManagementState.SETTLED)
+    assert settled.count() == paid_off == 2_598
+    assert "2.598 cuentas canceladas" in printed
+    assert "0 cuentas canceladas" in run("cycle", "--as-of", "2005-09-30")
 
     before = counts()
     printed_again = run("demo", "--no-serve")

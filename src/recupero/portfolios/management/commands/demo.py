@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from recupero.collections.nightly import run_collections_night
 from recupero.demo.conversion import STATEMENT_DATE, convert_uci
 from recupero.demo.fixtures import (
     CONVERTED_FILE_NAME,
@@ -122,7 +123,7 @@ class Command(BaseCommand):
         return job
 
     def age(self, setup: DemoSetup, *, already_loaded: bool) -> None:
-        """Run the nightly cycle as of the statement date, once.
+        """Age the book and run its collections night at the statement date, once.
 
         With the file already imported and the cycle already run for that
         date there is nothing to age, and running it again would only log
@@ -136,6 +137,14 @@ class Command(BaseCommand):
         self.say(
             f"Ciclo nocturno al {as_of}: {format_count(run.accounts)} cuentas, "
             f"{format_count(run.stage_changes)} cambios de tramo."
+        )
+        # The whole night, as `recupero cycle` runs it: accounts paid off in
+        # the file are settled, so a later cycle for the date finds nothing.
+        night = run_collections_night(STATEMENT_DATE, creditor=setup.creditor)
+        self.say(
+            f"Noche de cobranzas al {as_of}: "
+            f"{format_count(night.settled)} cuentas canceladas, "
+            f"{format_count(night.unreachable)} ilocalizables."
         )
 
     def serve(self, address: str) -> None:
