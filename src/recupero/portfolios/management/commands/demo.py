@@ -211,7 +211,7 @@ def logins_table(address: str) -> Table:
     table = Table(
         title=f"Ingresos de la demo (http://{address}/)",
         title_justify="left",
-        caption="Estas contraseñas son sólo para la demo: no las use en producción.",
+        caption="Estas contraseñas son sólo para la demo: no las uses en producción.",
         caption_justify="left",
         min_width=72,
     )
