@@ -6,6 +6,7 @@ import hashlib
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from recupero.access.actions import set_membership
@@ -35,6 +36,19 @@ def test_a_used_token_notes_when(office, back_office):
     office.get("/api/v1/accounts")
 
     assert ApiToken.objects.get().last_used_at == timezone.now()
+
+
+def test_a_busy_database_does_not_fail_the_call_for_the_stamp(office, back_office):
+    def locked(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and ApiToken._meta.db_table in sql:
+            raise OperationalError("database is locked")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(locked):
+        response = office.get("/api/v1/accounts")
+
+    assert response.status_code == 200, response.content
+    assert ApiToken.objects.get().last_used_at is None
 
 
 def test_a_revoked_token_is_refused(back_office):

@@ -8,7 +8,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,18 @@ def find_token(key: str) -> ApiToken | None:
     if token.creditor_id is not None and not _belongs_to(token.user, token.creditor_id):
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        _note_use(token, now)
     return token
+
+
+def _note_use(token: ApiToken, now: datetime.datetime) -> None:
+    # The stamp only informs the token's owner: a database busy with a long
+    # write (SQLite locks the whole file) must not turn the call into an
+    # error; the next call a minute later tries again.
+    try:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except OperationalError:
+        logger.warning("api token %s: last use not recorded, database busy", token.pk)
+        return
+    token.last_used_at = now
