@@ -180,6 +180,24 @@ def test_the_agent_marks_a_phone_wrong(client, floor):
     assert phone.status == ContactStatus.WRONG
 
 
+def test_an_unknown_mark_changes_nothing_and_says_why(client, floor):
+    t1 = floor.accounts["T-1"]
+    phone = t1.debtor.contact_points.get()
+    client.force_login(floor.ana)
+
+    response = client.post(
+        account_url(t1, "console:mark_contact", contact_point_id=phone.pk),
+        {"status": "excellent"},
+        follow=True,
+    )
+
+    phone.refresh_from_db()
+    assert phone.status == ContactStatus.UNVERIFIED
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("No se actualizó el contacto:")
+    assert "excellent" in message
+
+
 def test_a_contact_point_of_another_debtor_cannot_be_marked(client, floor):
     t1, t2 = floor.accounts["T-1"], floor.accounts["T-2"]
     foreign = t2.debtor.contact_points.get()

@@ -50,6 +50,10 @@ class ArgentineDateField(forms.CharField):
             raise forms.ValidationError(problem.message, code=problem.code) from None
 
 
+# An hour of a call recorded as MP3 is about 30 MB.
+MAX_ATTACHMENT_BYTES = 50 * 2**20
+
+
 class ResultForm(forms.Form):
     """A result for the account being worked; the code says what else it needs."""
 
@@ -77,6 +81,10 @@ class ResultForm(forms.Form):
     note = forms.CharField(
         required=False, max_length=4000, widget=forms.Textarea, label=_("Note")
     )
+    attachment = forms.FileField(
+        required=False,
+        label=_("Attachment (the call's recording, a photo of the visit…)"),
+    )
 
     def __init__(self, *args, debtor_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +93,16 @@ class ResultForm(forms.Form):
         self.fields["contact_point"].queryset = ContactPoint.objects.filter(
             debtor_id=debtor_id
         )
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data["attachment"]
+        if attachment is not None and attachment.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(
+                _("The file is over %(limit)s MB."),
+                code="attachment_too_large",
+                params={"limit": MAX_ATTACHMENT_BYTES // 2**20},
+            )
+        return attachment
 
     def clean(self) -> dict:
         data = super().clean()

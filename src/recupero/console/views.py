@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from recupero.access.audit import audit_read
+from recupero.access.audit import audit_read, record_audit
+from recupero.access.models import AuditAction
 from recupero.collections.actions import USABLE_CONTACT_STATUSES, register_mass_result
 from recupero.collections.models import Channel
 from recupero.console.actions import (
@@ -19,6 +20,7 @@ from recupero.console.actions import (
     release_account,
     take_next_account,
 )
+from recupero.console.attachments import get_attachment
 from recupero.console.forms import (
     ContactOfForm,
     MarkForm,
@@ -79,7 +81,7 @@ def account(request: HttpRequest, account_id: int) -> HttpResponse:
 @permission_required(WORK, raise_exception=True)
 def result(request: HttpRequest, account_id: int) -> HttpResponse:
     account = get_account(request.user, account_id)
-    form = ResultForm(request.POST, debtor_id=account.debtor_id)
+    form = ResultForm(request.POST, request.FILES, debtor_id=account.debtor_id)
     if not form.is_valid():
         return _account_page(request, account, form, status=400)
 
@@ -95,6 +97,7 @@ def result(request: HttpRequest, account_id: int) -> HttpResponse:
             note=data["note"],
             promise=form.promise_terms(),
             reason=data["reason"],
+            attachments=[data["attachment"]] if data["attachment"] else [],
             origin=request,
         )
     except ValidationError as error:
@@ -106,6 +109,18 @@ def result(request: HttpRequest, account_id: int) -> HttpResponse:
         _("Recorded: %(result)s.") % {"result": activity.result_code.name},
     )
     return redirect("console:account", account_id=account.pk)
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Send an activity's file to a user who sees one of its accounts.
+
+    Files are never served from a public media address: a recording is
+    the debtor's voice, and each download is audited.
+    """
+    found = get_attachment(request.user, attachment_id)
+    record_audit(request, AuditAction.READ, obj=found)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
 
 
 @require_POST
@@ -198,7 +213,12 @@ def mark_contact(
     )
     form = MarkForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(
+            request,
+            _("The contact was not updated: %(reason)s")
+            % {"reason": " ".join(m for ms in form.errors.values() for m in ms)},
+        )
+        return redirect("console:account", account_id=account.pk)
     try:
         mark_contact_point(
             point,
