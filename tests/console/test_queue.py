@@ -24,6 +24,7 @@ from recupero.console.actions import (
 )
 from recupero.console.models import AccountLock
 from recupero.console.queue import agent_queue, area_queue
+from recupero.portfolios.models import Account, Stage
 
 from .conftest import NOW, TODAY
 
@@ -189,3 +190,40 @@ def test_two_agents_asking_at_the_same_instant_get_different_accounts(floor):
         thread.join()
 
     assert sorted(taken.values()) == ["T-2", "T-4"]
+
+
+def stage_positions(*numbers: str) -> list[int]:
+    return [Account.objects.get(number=n).stage_position for n in numbers]
+
+
+def test_the_queue_follows_the_stage_whatever_writes_it(floor):
+    # The queue is ordered by Account.stage_position, which the database
+    # keeps (triggers): a SQLite table rebuild in a later migration would
+    # drop them, and this would fail.
+    t2, t4 = floor.accounts["T-2"], floor.accounts["T-4"]
+    early = t4.stage
+    assert stage_positions("T-2", "T-4") == [t2.stage.position, early.position]
+
+    # A set-based update of the stage, as the nightly cycle does.
+    Account.objects.filter(pk=t2.pk).update(stage=early)
+    assert stage_positions("T-2") == [early.position]
+    assert numbers(agent_queue(floor.ana, now=NOW)) == ["T-2", "T-4", "T-3", "T-1"]
+
+    # Moving the stage to the top moves its accounts to the head.
+    Stage.objects.filter(pk=early.pk).update(position=99)
+    assert stage_positions("T-2", "T-4") == [99, 99]
+    t3 = Account.objects.get(number="T-3")
+    t3.stage = None
+    t3.save()
+    assert stage_positions("T-3") == [-1]
+    assert numbers(agent_queue(floor.ana, now=NOW)) == ["T-2", "T-4", "T-1", "T-3"]
+
+    # A new account gets its stage's position on insert.
+    new = Account.objects.create(
+        creditor=t2.creditor,
+        portfolio=t2.portfolio,
+        debtor=t2.debtor,
+        number="T-9",
+        stage=early,
+    )
+    assert stage_positions(new.number) == [99]

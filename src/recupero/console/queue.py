@@ -31,8 +31,12 @@ from recupero.console.models import AccountLock
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.models import Account, Creditor
 
+# Account.stage_position is the stage's position, -1 without a stage (so
+# last, as positions are not negative), copied onto the account so that the
+# index account_queue_order gives the head in this very order: sorting by
+# the joined stage's position meant sorting every due account of the book.
 QUEUE_ORDER = [
-    F("stage__position").desc(nulls_last=True),
+    "-stage_position",
     "-days_past_due",
     "-owed",
     "number",
@@ -126,7 +130,12 @@ def agent_queue(
     The queue is also cut to what the user may see, so a change of
     profile or a creditor user never gets accounts through a queue.
     """
-    accounts = agent_accounts(user) & scoping.visible_accounts(user)
+    mine = agent_accounts(user) & scoping.visible_accounts(user)
+    # Asked of each account as one correlated EXISTS (by primary key),
+    # not as the ORs of IN (…) themselves: against those, SQLite reads the
+    # area's accounts through the portfolio index and sorts them all,
+    # where this way it walks account_queue_order and stops at the head.
+    accounts = Account.objects.filter(Exists(mine.filter(pk=OuterRef("pk"))))
     return due_accounts(accounts, user=user, now=now)
 
 
