@@ -15,6 +15,7 @@ from django.db import connection
 
 from recupero.access.actions import assign_accounts
 from recupero.collections.models import AccountState, Channel
+from recupero.console import pages
 from recupero.console.actions import (
     LOCK_DURATION,
     open_account,
@@ -23,6 +24,7 @@ from recupero.console.actions import (
     take_next_account,
 )
 from recupero.console.models import AccountLock
+from recupero.console.pages import get_queue_page
 from recupero.console.queue import agent_queue, area_queue
 from recupero.portfolios.models import Account, Stage
 
@@ -227,3 +229,17 @@ def test_the_queue_follows_the_stage_whatever_writes_it(floor):
         stage=early,
     )
     assert stage_positions(new.number) == [99]
+
+
+def test_the_queue_page_counts_up_to_a_cap(client, floor, monkeypatch):
+    monkeypatch.setattr(pages, "QUEUE_COUNT_CAP", 3)
+
+    page = get_queue_page(floor.ana)
+
+    assert (page.due, page.more, len(page.accounts)) == (3, True, 4)
+    client.force_login(floor.ana)
+    content = client.get("/consola/").content.decode()
+    assert "3+ cuentas para gestionar ahora" in content
+
+    monkeypatch.setattr(pages, "QUEUE_COUNT_CAP", 4)
+    assert (get_queue_page(floor.ana).due, get_queue_page(floor.ana).more) == (4, False)

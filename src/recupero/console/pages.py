@@ -33,6 +33,10 @@ from recupero.portfolios.models import Account
 # The timeline shows the latest entries; older ones are in the admin.
 TIMELINE_LENGTH = 100
 QUEUE_PAGE = 50
+# The queue page counts the due accounts up to this many and says "1.000+"
+# beyond: an exact count of a book of a million is a read of the whole
+# book on every page load, and nobody works through a thousand today.
+QUEUE_COUNT_CAP = 1000
 # Channels an agent records by hand; the system's own channels (a letter
 # run, a message) are recorded by the runs that send them.
 AGENT_CHANNELS = [
@@ -48,12 +52,18 @@ AGENT_CHANNELS = [
 @dataclass
 class QueuePage:
     accounts: list[Account]
+    # The accounts due, counted up to QUEUE_COUNT_CAP; ``more`` when there
+    # are more than that.
     due: int
     open_account: Account | None
+    more: bool = False
 
 
 def get_queue_page(user: AbstractBaseUser) -> QueuePage:
-    """Return the head of ``user``'s queue, its size and their open account."""
+    """Return the head of ``user``'s queue, its size and their open account.
+
+    The size is exact up to ``QUEUE_COUNT_CAP`` accounts.
+    """
     queue = agent_queue(user)
     head = list(
         queue.select_related("debtor", "stage", "creditor", "management")[:QUEUE_PAGE]
@@ -61,10 +71,13 @@ def get_queue_page(user: AbstractBaseUser) -> QueuePage:
     held = (
         AccountLock.objects.filter(user=user).select_related("account__debtor").first()
     )
+    # COUNT over "LIMIT cap + 1": the database stops at the first cap + 1.
+    due = queue.order_by()[: QUEUE_COUNT_CAP + 1].count()
     return QueuePage(
         accounts=head,
-        due=queue.count(),
+        due=min(due, QUEUE_COUNT_CAP),
         open_account=held.account if held else None,
+        more=due > QUEUE_COUNT_CAP,
     )
 
 
