@@ -1,6 +1,5 @@
 """Creditor files in: upload one, follow it, read its row report."""
 
-import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from recupero.api.schemas import (
     Page,
     Paging,
 )
+from recupero.api.uploads import safe_file_name
 from recupero.portfolios.importing import start_import
 from recupero.portfolios.models import ImportIssue, ImportJob
 
@@ -27,7 +27,6 @@ router = Router(tags=["imports"])
 
 # Issues listed in the report itself; the rest page through /issues.
 ISSUES_IN_REPORT = 100
-UNSAFE_NAME_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
 def _job(request: HttpRequest, job_id: int) -> ImportJob:
@@ -72,17 +71,11 @@ def upload(
         profile=profile,
         portfolio=portfolio,
         source=file,
-        file_name=_safe_name(file.name),
+        file_name=safe_file_name(file.name, "archivo"),
         user=user,
         force=force,
     )
     return Status(202, job_out(job))
-
-
-def _safe_name(name: str | None) -> str:
-    cleaned = UNSAFE_NAME_CHARACTERS.sub("_", name or "").strip(" .")
-    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
-    return cleaned[:200] or "archivo"
 
 
 @router.get("/imports/{job_id}", response={200: ImportReport, 404: Error})
