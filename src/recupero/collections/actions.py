@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -44,7 +45,7 @@ from recupero.collections.models import (
     Promise,
     ResultCode,
 )
-from recupero.collections.states import Event, ManagementState
+from recupero.collections.states import TRANSITIONS, Event, ManagementState
 from recupero.collections.transitions import (
     apply_event,
     ensure_account_states,
@@ -447,7 +448,12 @@ def register_mass_result(
     For a letter run, an SMS campaign or a dialer's unanswered calls: one
     activity per account, written in bulk, with the code's effect on the
     management state and its next attempt. Codes that need a contact point,
-    a promise or a reason cannot be registered in mass.
+    a promise or a reason cannot be registered in mass, nor a deceased
+    result, which covers all of one debtor's accounts.
+
+    Every write is one INSERT ... SELECT or UPDATE over the whole set (per
+    calendar day of the creditors' time zones): no account is loaded into
+    Python, so a million accounts cost a handful of statements.
 
     One audit event sums it up (see ``_audit_mass``) rather than one per
     activity: the trail is searched for who ran a mass result, when and
@@ -455,6 +461,57 @@ def register_mass_result(
     """
     code = get_result_code(code)
     at = at or timezone.now()
+    _check_mass_code(code, channel)
+
+    accounts = accounts.order_by()
+    zones = set(accounts.values_list("creditor__time_zone", flat=True).distinct())
+    if not zones:
+        # Nothing to do; an empty queryset (``none()``) would not even
+        # compile into the raw INSERT ... SELECT statements.
+        return 0
+    days = {zone: _local_date(at, zone) for zone in zones}
+    run = MassRun(code=code, channel=channel, user=user, at=at, note=note)
+    made = _insert_mass_activities(accounts, run, days)
+
+    event = Event(code.state_event) if code.state_event else None
+    if event is not None and TRANSITIONS[event]:
+        apply_event(accounts, event, at=at)  # which adds missing state rows
+    else:
+        ensure_account_states(accounts)
+    for day in set(days.values()):
+        _record_mass_on_states(accounts, code, at, day, days)
+    refresh_debtor_states(accounts, at=at)
+    _audit_mass(_audited_as(origin, user), code, channel, at, made)
+    logger.info(
+        "mass result %s registered on %s accounts",
+        code.code,
+        made.count,
+        extra={"first_activity": made.first, "last_activity": made.last},
+    )
+    return made.count
+
+
+@dataclass(frozen=True)
+class MassRun:
+    """What every activity of one mass registration shares."""
+
+    code: ResultCode
+    channel: str
+    user: User | None
+    at: datetime.datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class MassActivities:
+    """The activities one mass registration wrote: how many, first and last id."""
+
+    count: int
+    first: int
+    last: int
+
+
+def _check_mass_code(code: ResultCode, channel: str) -> None:
     if code.requires_contact_point or code.requires_promise or code.requires_reason:
         _refuse(
             ErrorCode.MASS_CODE_NEEDS_DETAILS,
@@ -462,46 +519,127 @@ def register_mass_result(
             "no se registra en masa.",
             code,
         )
+    # A deceased result covers every account of the debtor with the
+    # creditor (see ``_covered_accounts``), which a search may not hold:
+    # it is recorded debtor by debtor, where the agent sees them all.
+    if code.state_event == Event.DECEASED:
+        _refuse(
+            ErrorCode.MASS_CODE_DEBTOR_WIDE,
+            "El código %(code)s abarca todas las cuentas del deudor: "
+            "no se registra en masa.",
+            code,
+        )
     _check_code_and_channel(code, channel)
 
-    rows = list(
-        accounts.order_by("pk").values_list(
-            "pk", "debtor_id", "creditor_id", "creditor__time_zone"
-        )
-    )
-    if not rows:
-        # Nothing to do; an empty queryset (``none()``) would not even
-        # compile into the raw INSERT ... SELECT of the state rows.
-        return 0
-    days = {zone: _local_date(at, zone) for *_ids, zone in rows}
-    activities = Activity.objects.bulk_create(
-        Activity(
-            creditor_id=creditor,
-            debtor_id=debtor,
-            user=user,
-            channel=channel,
-            result_code=code,
-            note=note,
-            started_at=at,
-            occurred_on=days[zone],
-            next_attempt_on=_next_attempt(code, days[zone], None, None),
-        )
-        for _pk, debtor, creditor, zone in rows
-    )
-    ActivityAccount.objects.bulk_create(
-        ActivityAccount(activity_id=activity.pk, account_id=row[0])
-        for activity, row in zip(activities, rows, strict=True)
+
+def _insert_mass_activities(
+    accounts: QuerySet[Account],
+    run: MassRun,
+    days: dict[str, datetime.date],
+) -> MassActivities:
+    """Write one activity per account and link it to its account.
+
+    Per calendar day, the activities are inserted from the accounts in the
+    order of their ids, and the n-th account is linked to the n-th new
+    activity. How each database hands out those ids differs: see
+    ``_insert_numbered`` and ``_insert_in_order``.
+    """
+    ops = connection.ops
+    created_at = ops.adapt_datetimefield_value(timezone.now())
+    made: list[MassActivities] = []
+    with connection.cursor() as cursor:
+        for day in set(days.values()):
+            zones = [zone for zone, each in days.items() if each == day]
+            wanted = accounts.filter(creditor__time_zone__in=zones).values(
+                "id", "debtor_id", "creditor_id"
+            )
+            columns = [
+                run.user.pk if run.user else None,
+                run.channel,
+                run.code.pk,
+                run.note,
+                ops.adapt_datetimefield_value(run.at),
+                ops.adapt_datefield_value(day),
+                ops.adapt_datefield_value(_next_attempt(run.code, day, None, None)),
+                created_at,
+            ]
+            insert = (
+                _insert_numbered
+                if connection.vendor == "postgresql"
+                else _insert_in_order
+            )
+            made.append(insert(cursor, wanted, columns))
+    return MassActivities(
+        count=sum(each.count for each in made),
+        first=min(each.first for each in made),
+        last=max(each.last for each in made),
     )
 
-    if code.state_event:
-        apply_event(accounts, Event(code.state_event), at=at)
-    ensure_account_states(accounts)
-    for day in set(days.values()):
-        _record_mass_on_states(accounts, code, at, day, days)
-    refresh_debtor_states(accounts, at=at)
-    _audit_mass(_audited_as(origin, user), code, channel, at, activities)
-    logger.info("mass result %s registered on %s accounts", code.code, len(rows))
-    return len(rows)
+
+# Every column of an activity; the values of those after the debtor's come
+# from ``_insert_mass_activities``'s ``columns``, in this order.
+MASS_ACTIVITY_INSERT = (
+    "INSERT INTO collections_activity ({id}creditor_id, debtor_id, user_id, "
+    "channel, contact_point_id, contact_value, result_code_id, reason, note, "
+    "started_at, ended_at, occurred_on, next_attempt_on, created_at) "
+    "SELECT {wanted_id}wanted.creditor_id, wanted.debtor_id, %s, %s, NULL, '', "
+    "%s, '', %s, %s, NULL, %s, %s, %s FROM {source} wanted"
+)
+MASS_LINK_INSERT = "INSERT INTO collections_activityaccount (activity_id, account_id) "
+
+
+def _insert_numbered(
+    cursor: CursorWrapper, wanted: QuerySet, columns: list
+) -> MassActivities:
+    """Insert activities and links in one statement, with ids drawn first.
+
+    PostgreSQL: each account draws its activity's id from the sequence, so
+    the pairing holds however many other transactions insert activities at
+    the same time.
+    """
+    wanted_sql, params = wanted.query.sql_with_params()
+    sequence = "pg_get_serial_sequence('collections_activity', 'id')"
+    activities = MASS_ACTIVITY_INSERT.format(
+        id="id, ", wanted_id="wanted.activity_id, ", source="numbered"
+    )
+    cursor.execute(
+        "WITH numbered AS MATERIALIZED (SELECT wanted.*, "
+        f"nextval({sequence}) AS activity_id FROM ({wanted_sql}) wanted "
+        f"ORDER BY wanted.id), made AS ({activities}), "
+        f"linked AS ({MASS_LINK_INSERT} SELECT activity_id, id FROM numbered) "
+        "SELECT COUNT(*), MIN(activity_id), MAX(activity_id) FROM numbered",
+        [*params, *columns],
+    )
+    count, first, last = cursor.fetchone()
+    return MassActivities(count=count, first=first or 0, last=last or 0)
+
+
+def _insert_in_order(
+    cursor: CursorWrapper, wanted: QuerySet, columns: list
+) -> MassActivities:
+    """Insert activities in the accounts' order, then link them by position.
+
+    SQLite: one writer at a time, so the rows of one INSERT get consecutive
+    ids in the order they are selected, the last being ``lastrowid``. The
+    accounts are read again for the links within the same transaction.
+    """
+    wanted_sql, params = wanted.query.sql_with_params()
+    source = f"({wanted_sql})"
+    cursor.execute(
+        MASS_ACTIVITY_INSERT.format(id="", wanted_id="", source=source)
+        + " ORDER BY wanted.id",
+        [*columns, *params],
+    )
+    count, last = cursor.rowcount, cursor.lastrowid
+    if not count:
+        return MassActivities(count=0, first=0, last=0)
+    first = last - count + 1
+    cursor.execute(
+        f"{MASS_LINK_INSERT} SELECT %s + ROW_NUMBER() OVER (ORDER BY wanted.id), "
+        f"wanted.id FROM {source} wanted",
+        [first - 1, *params],
+    )
+    return MassActivities(count=count, first=first, last=last)
 
 
 def _audit_mass(
@@ -509,17 +647,14 @@ def _audit_mass(
     code: ResultCode,
     channel: str,
     at: datetime.datetime,
-    activities: list[Activity],
+    made: MassActivities,
 ) -> None:
-    """Record one event for a mass registration that recorded anything.
+    """Record one event for a mass registration.
 
     The ids of one bulk INSERT may interleave with those of a concurrent
     one on PostgreSQL, so the range is exact only together with the code,
     the user and ``started_at``, which every activity of the run shares.
     """
-    ids = [activity.pk for activity in activities]
-    if not ids:
-        return
     record_audit(
         by,
         AuditAction.CREATE,
@@ -528,9 +663,9 @@ def _audit_mass(
             "mass": True,
             "code": code.code,
             "channel": channel,
-            "count": len(ids),
-            "first_activity": min(ids),
-            "last_activity": max(ids),
+            "count": made.count,
+            "first_activity": made.first,
+            "last_activity": made.last,
             "started_at": at.isoformat(),
         },
     )

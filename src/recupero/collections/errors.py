@@ -25,4 +25,5 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     REASON_UNKNOWN = "reason_unknown"
     MASS_CODE_NEEDS_DETAILS = "mass_code_needs_details"
+    MASS_CODE_DEBTOR_WIDE = "mass_code_debtor_wide"
     PAYMENT_AMOUNT = "payment_amount"
