@@ -8,12 +8,16 @@ ids of objects that exist, so that the endpoints work past their 404.
 import hypothesis
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+
+from recupero.collections.actions import add_attachment, register_activity
+from recupero.collections.models import Channel
 
 EXAMPLES = 12
 
@@ -62,17 +66,31 @@ def test_the_docs_page_loads_nothing_from_outside(client):
     assert client.get("/api/v1/docs/assets/settings.py").status_code == 404
 
 
-def test_no_generated_request_is_a_server_error(schema, api_book, office_key, north):
+def test_no_generated_request_is_a_server_error(
+    schema, api_book, office_key, north, back_office, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     book = api_book.book
+    call = register_activity(
+        account=book.card_juan,
+        code="NA",
+        channel=Channel.OUTBOUND_CALL,
+        user=back_office,
+    )
+    recording = add_attachment(
+        call, file=SimpleUploadedFile("llamada.mp3", b"ID3"), user=back_office
+    )
     real = {
         "account_id": [book.card_juan.pk, book.loan_juan.pk],
         "debtor_id": [book.juan.pk, book.gomez.pk],
         "contact_point_id": list(book.juan.contact_points.values_list("pk", flat=True)),
         "job_id": [1],
+        "activity_id": [call.pk],
+        "attachment_id": [recording.pk],
     }
     headers = {"Authorization": f"Bearer {office_key}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 17
+    assert len(operations) == 19
 
     statuses: set[int] = set()
     for operation in operations:
@@ -92,9 +110,12 @@ def run_operation(operation, real, headers, statuses) -> None:
         suppress_health_check=list(HealthCheck),
     )
     def run(case, data):
-        for name in case.path_parameters or {}:
-            if name in real and data.draw(st.booleans()):
-                case.path_parameters[name] = data.draw(st.sampled_from(real[name]))
+        # All real or none: an object under another (an activity's file)
+        # is only found when both ids are real.
+        if data.draw(st.booleans()):
+            for name in case.path_parameters or {}:
+                if name in real:
+                    case.path_parameters[name] = data.draw(st.sampled_from(real[name]))
         response = case.call(headers=headers)
         statuses.add(response.status_code)
         case.validate_response(response, checks=[not_a_server_error])

@@ -1,9 +1,11 @@
 """Accounts, the activities and promises on them, and the result codes."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Status
 
@@ -38,6 +40,11 @@ from recupero.parties.models import ContactPoint
 from recupero.portfolios.models import Account
 
 router = Router(tags=["accounts"])
+
+# A reporting system's clock may run a little ahead of ours; beyond this, a
+# time in the future is a mistake, and it would push the account's state
+# and next attempt into a future nobody has seen yet.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 class AccountSearch(Paging):
@@ -104,6 +111,7 @@ def add_activity(
 ) -> Status[dict[str, Any]]:
     require(request, "collections.add_activity")
     account = _account(request, account_id)
+    _check_not_future(payload)
     code = _result_code(payload.result_code)
     if payload.promise is not None and not code.requires_promise:
         raise ApiError(
@@ -126,9 +134,24 @@ def add_activity(
         note=payload.note,
         promise=promise,
         reason=payload.reason or "",
+        started_at=payload.started_at,
+        ended_at=payload.ended_at,
     )
     [shaped] = reading.activity_shape(request.user)([activity])
     return Status(201, {**shaped, "management_state": get_account_state(account)})
+
+
+def _check_not_future(payload: ActivityIn) -> None:
+    latest = timezone.now() + CLOCK_SKEW
+    for field in ("started_at", "ended_at"):
+        moment = getattr(payload, field)
+        if moment is not None and moment > latest:
+            raise ApiError(
+                400,
+                "activity_in_future",
+                _("An activity cannot be reported before it happens."),
+                field=field,
+            )
 
 
 def _check_not_held(request: HttpRequest, account: Account) -> None:

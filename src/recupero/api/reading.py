@@ -16,6 +16,7 @@ from recupero.collections.models import (
     AccountState,
     Activity,
     ActivityAccount,
+    Attachment,
     Promise,
 )
 from recupero.collections.states import ManagementState
@@ -231,12 +232,44 @@ def activity_shape(user: AnyUser) -> Shape:
         accounts: dict[int, list[int]] = {}
         for activity_id, account_id in links.values_list("activity_id", "account_id"):
             accounts.setdefault(activity_id, []).append(account_id)
-        return [activity_out(a, accounts.get(a.pk, [])) for a in activities]
+        files = attachments_of(activities)
+        return [
+            activity_out(a, accounts.get(a.pk, []), files.get(a.pk, []))
+            for a in activities
+        ]
 
     return shape
 
 
-def activity_out(activity: Activity, account_ids: list[int]) -> dict[str, Any]:
+def attachments_of(activities: list[Activity]) -> dict[int, list[dict[str, Any]]]:
+    """Return the attachments of ``activities`` by activity id, in one query."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    rows = (
+        Attachment.objects.filter(activity__in=activities)
+        .order_by("activity_id", "id")
+        .values("activity_id", "id", "kind", "name", "size")
+    )
+    for row in rows:
+        found.setdefault(row.pop("activity_id"), []).append(row)
+    return found
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    # Never the stored path: it is the server's business, and a download
+    # goes through the API, which checks who asks.
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "name": attachment.name,
+        "size": attachment.size,
+    }
+
+
+def activity_out(
+    activity: Activity,
+    account_ids: list[int],
+    attachments: list[dict[str, Any]],
+) -> dict[str, Any]:
     return {
         "id": activity.pk,
         "debtor_id": activity.debtor_id,
@@ -252,6 +285,7 @@ def activity_out(activity: Activity, account_ids: list[int]) -> dict[str, Any]:
         "ended_at": activity.ended_at,
         "occurred_on": activity.occurred_on,
         "next_attempt_on": activity.next_attempt_on,
+        "attachments": attachments,
     }
 
 

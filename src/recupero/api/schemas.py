@@ -11,9 +11,9 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, PlainSerializer, WithJsonSchema
 
-from recupero.collections.models import Channel, NonPaymentReason
+from recupero.collections.models import AttachmentKind, Channel, NonPaymentReason
 from recupero.parties.models import ContactKind, Source
 
 # The largest key either database stores: a larger id cannot exist.
@@ -22,6 +22,8 @@ MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 10**9
 CENT = Decimal("0.01")
+# No activity is reported from before this; see ``_in_calendar``.
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 
 def _storable(text: str) -> str:
@@ -37,6 +39,21 @@ def _storable(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_storable)]
+
+
+def _in_calendar(moment: datetime.datetime) -> datetime.datetime:
+    # Storing converts to UTC and the business date to the creditor's zone:
+    # a time at the very edge of the calendar would overflow there, a crash
+    # instead of bad input. Nothing reported happened that early. Compared,
+    # not converted, since the conversion itself could overflow.
+    if moment < EARLIEST:
+        raise ValueError(
+            _("Times before %(year)s are not accepted.") % {"year": EARLIEST.year}
+        )
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_calendar)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Money = Annotated[
     Decimal,
@@ -172,6 +189,17 @@ class ActivityIn(Schema):
     promise: PromiseTermsIn | None = None
     reason: NonPaymentReason | None = None
     all_debtor_accounts: bool = False
+    started_at: Moment | None = Field(
+        None, description="When it began, with its offset; now if not sent."
+    )
+    ended_at: Moment | None = Field(None, description="When it ended, if known.")
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: AttachmentKind
+    name: str
+    size: int = Field(description="Bytes.")
 
 
 class ActivityOut(Schema):
@@ -189,6 +217,7 @@ class ActivityOut(Schema):
     ended_at: datetime.datetime | None
     occurred_on: datetime.date
     next_attempt_on: datetime.date | None
+    attachments: list[AttachmentOut]
 
 
 class ActivityRegistered(ActivityOut):

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from recupero.api import accounts, debtors, imports
+from recupero.api import accounts, activities, debtors, imports
 from recupero.api.auth import SessionAuth, TokenAuth
 from recupero.api.docs import LocalSwagger
 from recupero.api.errors import install_handlers
@@ -29,3 +29,4 @@ install_handlers(api)
 api.add_router("", debtors.router)
 api.add_router("", accounts.router)
 api.add_router("", imports.router)
+api.add_router("", activities.router)
