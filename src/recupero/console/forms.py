@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recupero.collections.actions import PromiseTerms
 from recupero.collections.models import Channel, NonPaymentReason, ResultCode
+from recupero.collections.states import Event
 from recupero.console.pages import AGENT_CHANNELS
 from recupero.parties.models import (
     ContactKind,
@@ -163,19 +164,31 @@ class RelatedPersonForm(forms.Form):
 class MassResultForm(forms.Form):
     """A result for every account of a search, e.g. after a letter run."""
 
+    # The codes the action takes in mass: none that needs details of each
+    # activity, nor a deceased result, which covers all of a debtor's
+    # accounts (``register_mass_result`` refuses those too).
     code = forms.ModelChoiceField(
         queryset=ResultCode.objects.filter(
             is_active=True,
             requires_contact_point=False,
             requires_promise=False,
             requires_reason=False,
-        ),
+        ).exclude(state_event=Event.DECEASED),
         to_field_name="code",
         label=_("Result"),
     )
     channel = forms.ChoiceField(choices=Channel.choices, label=_("Channel"))
     note = forms.CharField(required=False, max_length=4000, label=_("Note"))
-    expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The count the user saw, sent back hidden: whatever is wrong with it,
+    # the page was not the one this server sent, so one message says so.
+    expected = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value"),
+            _("The count of accounts was lost; check the search and confirm again."),
+        ),
+    )
 
 
 class MarkForm(forms.Form):

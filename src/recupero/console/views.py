@@ -1,5 +1,7 @@
 """The agent console: the queue, the next account, the 360° page and results."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -39,6 +41,8 @@ from recupero.parties.models import ContactKind, ContactPoint
 from recupero.portfolios.forms import AccountSearchForm
 from recupero.portfolios.listing import search_accounts
 from recupero.portfolios.models import Account
+
+logger = logging.getLogger(__name__)
 
 WORK = "collections.add_activity"
 ENRICH = "parties.add_contactpoint"
@@ -119,8 +123,14 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     the debtor's voice, and each download is audited.
     """
     found = get_attachment(request.user, attachment_id)
+    try:
+        stream = found.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the media folder).
+        logger.error("attachment %s: file missing from storage", found.pk)
+        raise Http404 from None
     record_audit(request, AuditAction.READ, obj=found)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    return FileResponse(stream, as_attachment=True, filename=found.name)
 
 
 @require_POST
@@ -242,11 +252,13 @@ def mass_result(request: HttpRequest) -> HttpResponse:
     The search is the accounts page's own (its query string comes along),
     so the accounts are those the user sees there. The count shown is sent
     back with the form: if the search finds a different number by the
-    time it is posted, nothing is recorded and the page asks again.
+    time it is posted, nothing is recorded and the page asks again. A
+    search or a form that does not validate shows the page with its
+    errors (400) and records nothing.
     """
     search = AccountSearchForm(request.user, request.GET)
     if not search.is_valid():
-        raise Http404
+        return _mass_page(request, search, None, 0, status=400)
     accounts = search_accounts(
         request.user,
         text=search.cleaned_data["q"],
@@ -256,45 +268,72 @@ def mass_result(request: HttpRequest) -> HttpResponse:
     )
     found = accounts.count()
     form = MassResultForm(request.POST or None, initial={"expected": found})
+    if request.method != "POST":
+        return _mass_page(request, search, form, found)
+    if not form.is_valid():
+        return _mass_page(request, search, form, found, status=400)
 
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["expected"] != found:
-            messages.error(
-                request,
-                _("The search now finds %(found)s accounts; check and confirm again.")
-                % {"found": found},
-            )
-            form = MassResultForm(initial={**data, "expected": found})
-        else:
-            try:
-                recorded = register_mass_result(
-                    Account.objects.filter(pk__in=accounts.values("pk")),
-                    data["code"],
-                    channel=data["channel"],
-                    user=request.user,
-                    note=data["note"],
-                    origin=request,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("Recorded %(result)s on %(count)s accounts.")
-                    % {"result": data["code"].name, "count": format_count(recorded)},
-                )
-                return redirect(
-                    f"{reverse('portfolios:accounts')}?{request.GET.urlencode()}"
-                )
+    data = form.cleaned_data
+    if data["expected"] != found:
+        messages.error(
+            request,
+            _("The search now finds %(found)s accounts; check and confirm again.")
+            % {"found": format_count(found)},
+        )
+        form = MassResultForm(initial={**data, "expected": found})
+        return _mass_page(request, search, form, found)
+    try:
+        recorded = register_mass_result(
+            Account.objects.filter(pk__in=accounts.values("pk")),
+            data["code"],
+            channel=data["channel"],
+            user=request.user,
+            note=data["note"],
+            origin=request,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _mass_page(request, search, form, found, status=400)
+    messages.success(
+        request,
+        _("Recorded %(result)s on %(count)s accounts.")
+        % {"result": data["code"].name, "count": format_count(recorded)},
+    )
+    return redirect(f"{reverse('portfolios:accounts')}?{request.GET.urlencode()}")
 
+
+def _mass_page(
+    request: HttpRequest,
+    search: AccountSearchForm,
+    form: MassResultForm | None,
+    found: int,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "form": form,
         "search": search,
         "found": found,
+        "errors": _mass_errors(search, form),
         "query": request.GET.urlencode(),
     }
-    return render(request, "console/mass.html", context)
+    return render(request, "console/mass.html", context, status=status)
+
+
+def _mass_errors(search: AccountSearchForm, form: MassResultForm | None) -> list[str]:
+    """Return the errors shown above the form, each message once.
+
+    The search's, the form's own and the hidden count's, which has no place
+    of its own on the page; a refusal may repeat what another one says.
+    """
+    errors = [
+        f"{search[name].label}: {error}"
+        for name, field_errors in search.errors.items()
+        for error in field_errors
+    ]
+    if form is not None:
+        errors += form.non_field_errors()
+        errors += [error for field in form.hidden_fields() for error in field.errors]
+    return list(dict.fromkeys(errors))
 
 
 def _initial(account: Account) -> dict:
