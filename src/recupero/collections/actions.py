@@ -453,7 +453,9 @@ def register_mass_result(
 
     Every write is one INSERT ... SELECT or UPDATE over the whole set (per
     calendar day of the creditors' time zones): no account is loaded into
-    Python, so a million accounts cost a handful of statements.
+    Python, so a million accounts cost a handful of statements. Each
+    statement reads ``accounts`` again, so it must not select on what
+    this writes (the accounts' activities or states).
 
     One audit event sums it up (see ``_audit_mass``) rather than one per
     activity: the trail is searched for who ran a mass result, when and
@@ -639,6 +641,13 @@ def _insert_in_order(
         f"wanted.id FROM {source} wanted",
         [first - 1, *params],
     )
+    if cursor.rowcount != count:
+        # The accounts changed between the two reads (a selection made on
+        # the activities themselves): the pairing would be wrong, so the
+        # whole registration is undone.
+        raise RuntimeError(
+            f"mass result: {count} activities but {cursor.rowcount} links"
+        )
     return MassActivities(count=count, first=first, last=last)
 
 
