@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -130,12 +131,15 @@ def agent_queue(
     The queue is also cut to what the user may see, so a change of
     profile or a creditor user never gets accounts through a queue.
     """
-    mine = agent_accounts(user) & scoping.visible_accounts(user)
-    # Asked of each account as one correlated EXISTS (by primary key),
-    # not as the ORs of IN (…) themselves: against those, SQLite reads the
-    # area's accounts through the portfolio index and sorts them all,
-    # where this way it walks account_queue_order and stops at the head.
-    accounts = Account.objects.filter(Exists(mine.filter(pk=OuterRef("pk"))))
+    accounts = agent_accounts(user) & scoping.visible_accounts(user)
+    if connection.vendor == "sqlite":
+        # Asked of each account as one correlated EXISTS (by primary key),
+        # not as the ORs of IN (…) themselves: against those, SQLite reads
+        # the area's accounts through the portfolio index and sorts them
+        # all, where this way it walks account_queue_order and stops at the
+        # head. PostgreSQL walks the index either way, faster with the ORs
+        # (hashed subplans instead of a lookup by primary key per account).
+        accounts = Account.objects.filter(Exists(accounts.filter(pk=OuterRef("pk"))))
     return due_accounts(accounts, user=user, now=now)
 
 
