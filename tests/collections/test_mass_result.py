@@ -185,3 +185,24 @@ def test_a_deceased_result_is_refused_in_mass(make_account):
     assert "FALL" in refused.value.messages[0]
     assert not Activity.objects.exists()
     assert not AccountState.objects.filter(account=account).exists()
+
+
+def test_only_the_touched_creditors_debtor_state_is_refreshed(
+    make_account, other_creditor
+):
+    debtor = Debtor.objects.create(identity_key="ext:both", name="Dos Acreedores")
+    ours = make_account("M-1", debtor)
+    theirs = make_account("G-1", debtor, of=other_creditor)
+    DebtorState.objects.create(debtor=debtor, creditor=other_creditor)
+
+    register_mass_result(
+        Account.objects.filter(pk=ours.pk), "ENV", channel="letter", at=NOW
+    )
+
+    states = DebtorState.objects.filter(debtor=debtor)
+    assert dict(states.values_list("creditor_id", "state")) == {
+        ours.creditor_id: "sin_contacto",
+        theirs.creditor_id: "sin_gestion",
+    }
+    assert states.get(creditor=other_creditor).updated_at is None
+    assert states.get(creditor=ours.creditor).updated_at == NOW
