@@ -88,3 +88,17 @@ def test_a_file_over_the_limit_records_nothing(client, floor, monkeypatch):
     assert "El archivo pasa de 1 MB." in response.content.decode()
     assert not Activity.objects.exists()
     assert not Attachment.objects.exists()
+
+
+def test_a_file_missing_from_storage_is_not_found(client, floor):
+    client.force_login(floor.ana)
+    client.post(reverse("console:next"))
+    record_with_file(client, floor.accounts["T-2"])
+    attachment = Attachment.objects.get()
+    attachment.file.storage.delete(attachment.file.name)
+
+    response = client.get(
+        reverse("console:attachment", kwargs={"attachment_id": attachment.pk})
+    )
+
+    assert response.status_code == 404
