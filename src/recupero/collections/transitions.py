@@ -96,13 +96,14 @@ def refresh_debtor_states(accounts: QuerySet[Account], *, at: datetime.datetime)
     """
     _ensure_debtor_states(accounts)
 
-    # One grouped pass over the touched debtors' accounts, joined back to
-    # their state rows. A subquery per debtor state read the same, but
-    # SQLite, knowing no statistics, looked the accounts up by creditor
-    # rather than by debtor: every state then read the creditor's whole
-    # book, and 30,000 accounts took minutes.
-    touched_sql, touched_params = _compiled(accounts, "id")
-    debtors_sql, debtors_params = _compiled(accounts, "debtor_id")
+    # One grouped pass over the accounts of the touched debtor and creditor
+    # pairs, joined back to their state rows. A subquery per debtor state
+    # read the same, but SQLite, knowing no statistics, looked the accounts
+    # up by creditor rather than by debtor: every state then read the
+    # creditor's whole book, and 30,000 accounts took minutes. The pairs
+    # are one semi-join: an IN (subquery) per account row is rescanned by
+    # PostgreSQL once its hash outgrows work_mem.
+    pairs_sql, pairs_params = _compiled(accounts, "debtor_id", "creditor_id")
     table = DebtorState._meta.db_table
     ranks = " ".join(f"WHEN %s THEN {n}" for n in range(len(DEBTOR_PRECEDENCE)))
     states = " ".join(f"WHEN {n} THEN %s" for n in range(len(DEBTOR_PRECEDENCE)))
@@ -116,9 +117,8 @@ def refresh_debtor_states(accounts: QuerySet[Account], *, at: datetime.datetime)
             f"ELSE {len(DEBTOR_PRECEDENCE)} END) AS best_rank "
             f"FROM {Account._meta.db_table} a "
             f"LEFT JOIN {AccountState._meta.db_table} s ON s.account_id = a.id "
-            f"WHERE a.debtor_id IN ({debtors_sql}) "
-            "GROUP BY a.debtor_id, a.creditor_id "
-            f"HAVING MAX(CASE WHEN a.id IN ({touched_sql}) THEN 1 ELSE 0 END) = 1"
+            f"WHERE (a.debtor_id, a.creditor_id) IN ({pairs_sql}) "
+            "GROUP BY a.debtor_id, a.creditor_id"
             f") best WHERE {table}.debtor_id = best.debtor_id "
             f"AND {table}.creditor_id = best.creditor_id",
             [
@@ -126,16 +126,15 @@ def refresh_debtor_states(accounts: QuerySet[Account], *, at: datetime.datetime)
                 _db_datetime(at),
                 ManagementState.NOT_WORKED.value,
                 *precedence,
-                *debtors_params,
-                *touched_params,
+                *pairs_params,
             ],
         )
         return cursor.rowcount
 
 
-def _compiled(accounts: QuerySet[Account], column: str) -> tuple[str, tuple]:
-    """Return the SQL and parameters selecting ``column`` of ``accounts``."""
-    return accounts.order_by().values(column).query.sql_with_params()
+def _compiled(accounts: QuerySet[Account], *columns: str) -> tuple[str, tuple]:
+    """Return the SQL and parameters selecting ``columns`` of ``accounts``."""
+    return accounts.order_by().values(*columns).query.sql_with_params()
 
 
 def _ensure_debtor_states(accounts: QuerySet[Account]) -> None:
