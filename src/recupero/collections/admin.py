@@ -14,6 +14,7 @@ from recupero.collections.models import (
     Activity,
     Channel,
     CollectionsPolicy,
+    MassResultJob,
     Promise,
     ResultCode,
     StateChange,
@@ -121,3 +122,19 @@ class StateChangeAdmin(ReadOnlyAdmin):
     list_display = ["account", "from_state", "to_state", "event", "changed_at"]
     list_filter = ["event", "to_state"]
     raw_id_fields = ["account", "activity", "promise"]
+
+
+@admin.register(MassResultJob)
+class MassResultJobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "created_by",
+        "result_code",
+        "channel",
+        "expected",
+        "status",
+        "recorded",
+        "finished_at",
+    ]
+    list_filter = ["status", "result_code"]
+    raw_id_fields = ["created_by", "creditor", "portfolio"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recupero.collections.states import Event, ManagementState
 from recupero.parties.models import ContactPoint, Debtor
-from recupero.portfolios.models import MONEY, Account, Creditor
+from recupero.portfolios.models import MONEY, Account, Creditor, Portfolio
 
 DEFAULT_PROMISE_GRACE_DAYS = 2
 DEFAULT_MAX_PROMISE_DAYS = 30
@@ -496,3 +496,79 @@ class Promise(models.Model):
     @property
     def outstanding(self) -> Decimal:
         return max(Decimal("0.00"), self.amount - self.paid_amount)
+
+
+class MassJobStatus(models.TextChoices):
+    # "Finished", not "Done": an import's "Done" is feminine ("Terminada").
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class MassResultJob(models.Model):
+    """A mass result too large for a web request, run by a task.
+
+    It keeps the search as it was asked (the text and the filters) and the
+    count the user confirmed: the task searches again as that user and
+    records nothing if the count has changed since.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    result_code = models.ForeignKey(
+        ResultCode,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("result"),
+    )
+    channel = models.CharField(_("channel"), max_length=15, choices=Channel.choices)
+    note = models.TextField(_("note"), blank=True)
+    # The search, as ``search_accounts`` takes it. The filters protect
+    # their creditor and portfolio: without them the search would widen.
+    search_text = models.CharField(_("search"), max_length=100, blank=True)
+    creditor = models.ForeignKey(
+        Creditor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("creditor"),
+    )
+    portfolio = models.ForeignKey(
+        Portfolio,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("portfolio"),
+    )
+    stage = models.CharField(_("stage"), max_length=50, blank=True)
+    expected = models.PositiveIntegerField(_("accounts found"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MassJobStatus.choices,
+        default=MassJobStatus.PENDING,
+    )
+    recorded = models.PositiveIntegerField(_("accounts recorded"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mass result")
+        verbose_name_plural = _("mass results")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.result_code_id} × {self.expected}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {MassJobStatus.DONE, MassJobStatus.FAILED}
