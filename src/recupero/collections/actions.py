@@ -463,7 +463,7 @@ def register_mass_result(
     """
     code = get_result_code(code)
     at = at or timezone.now()
-    _check_mass_code(code, channel)
+    check_mass_code(code, channel)
 
     accounts = accounts.order_by()
     zones = set(accounts.values_list("creditor__time_zone", flat=True).distinct())
@@ -513,7 +513,8 @@ class MassActivities:
     last: int
 
 
-def _check_mass_code(code: ResultCode, channel: str) -> None:
+def check_mass_code(code: ResultCode, channel: str) -> None:
+    """Refuse what ``register_mass_result`` refuses, before a job is queued."""
     if code.requires_contact_point or code.requires_promise or code.requires_reason:
         _refuse(
             ErrorCode.MASS_CODE_NEEDS_DETAILS,
