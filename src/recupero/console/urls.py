@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("siguiente/", views.next_account, name="next"),
     path("masivo/", views.mass_result, name="mass_result"),
+    path("masivo/<int:job_id>/", views.mass_job, name="mass_job"),
     path("adjuntos/<int:attachment_id>/", views.attachment, name="attachment"),
     path("cuentas/<int:account_id>/", views.account, name="account"),
     path("cuentas/<int:account_id>/resultado/", views.result, name="result"),
