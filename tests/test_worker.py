@@ -1,11 +1,12 @@
-"""The task path on a real Celery worker: an import queued by the web goes
-through the broker, a separate worker process runs it, and the database
-shows the result.
+"""The task path on a real Celery worker: an import or a mass result
+queued by the web goes through the broker, a separate worker process runs
+it, and the database shows the result.
 
 Runs only when ``CELERY_BROKER_URL`` names a broker and the database is one
 that another process can open (PostgreSQL): CI's worker run.
 """
 
+import datetime
 import os
 import subprocess
 import sys
@@ -14,10 +15,24 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
 
+from recupero.access.actions import ensure_default_profiles, set_membership
+from recupero.access.models import ProfileKind
+from recupero.collections.actions import ensure_default_result_codes
+from recupero.collections.mass_jobs import start_mass_result_job
+from recupero.collections.models import Activity, MassJobStatus
+from recupero.parties.models import Debtor
 from recupero.portfolios.importing import start_import
-from recupero.portfolios.models import Account, ImportJob, ImportProfile, ImportStatus
+from recupero.portfolios.models import (
+    Account,
+    ImportJob,
+    ImportProfile,
+    ImportStatus,
+    Portfolio,
+)
 
 pytestmark = [
     pytest.mark.worker,
@@ -105,4 +120,49 @@ def test_import_queued_runs_on_the_worker(worker, creditor, tmp_path):
     worker.terminate()
     log = worker.communicate(timeout=20)[0].decode()
     assert "run_import_job[" in log, log
+    assert "succeeded" in log, log
+
+
+def test_mass_result_queued_runs_on_the_worker(worker, creditor):
+    ensure_default_profiles()
+    ensure_default_result_codes()
+    user = get_user_model().objects.create_user("bo", password="x")
+    set_membership(user, profile=ProfileKind.BACK_OFFICE)
+    user.user_permissions.add(Permission.objects.get(codename="register_mass_result"))
+    portfolio = Portfolio.objects.create(
+        creditor=creditor, code="w", name="W", placed_on=datetime.date(2025, 1, 1)
+    )
+    for number in ("W-1", "W-2", "W-3"):
+        debtor = Debtor.objects.create(identity_key=f"ext:{number}", name=number)
+        Account.objects.create(
+            creditor=creditor, portfolio=portfolio, debtor=debtor, number=number
+        )
+
+    job = start_mass_result_job(
+        user, "ENV", channel="letter", expected=3, portfolio=portfolio
+    )
+
+    assert job.status == MassJobStatus.PENDING
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status not in {MassJobStatus.PENDING, MassJobStatus.RUNNING}:
+            break
+        if worker.poll() is not None:
+            pytest.fail(f"the worker stopped:\n{worker.stdout.read().decode()}")
+        time.sleep(0.5)
+    else:
+        worker.terminate()
+        pytest.fail(f"not done in {WAIT_SECONDS} s:\n{worker.stdout.read().decode()}")
+    assert job.status == MassJobStatus.DONE, job.error
+    assert job.recorded == 3
+    worked = Activity.objects.filter(result_code__code="ENV", user=user)
+    assert sorted(worked.values_list("accounts__number", flat=True)) == [
+        "W-1",
+        "W-2",
+        "W-3",
+    ]
+    worker.terminate()
+    log = worker.communicate(timeout=20)[0].decode()
+    assert "run_mass_result_job[" in log, log
     assert "succeeded" in log, log
