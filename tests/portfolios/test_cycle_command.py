@@ -16,7 +16,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from recupero.access.models import AuditEvent
@@ -185,3 +185,16 @@ def test_cycle_for_one_creditor_leaves_the_others_promises(book, other_creditor)
     assert state_of(foreign) == ("promesa_vigente", D(2025, 3, 23))
     assert Promise.objects.get(account=book[0]).status == "broken"
     assert "Collections night of 25/03/2025 for acme:" in output
+
+
+@pytest.mark.parametrize("typed", ["2005-13-01", "mañana"])
+def test_a_date_that_cannot_be_read_is_a_usage_error_in_spanish(typed, capsys):
+    with pytest.raises(CommandError) as refused:
+        call_command("cycle", f"--as-of={typed}")
+
+    assert f"«{typed}» no es una fecha (aaaa-mm-dd o dd/mm/aaaa)" in str(refused.value)
+
+
+def test_an_unknown_creditor_is_refused_in_spanish(db):
+    with pytest.raises(CommandError, match="No hay un acreedor con código 'nope'"):
+        call_command("cycle", "--creditor=nope")

@@ -1,3 +1,4 @@
+import argparse
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,30 +17,37 @@ def parse_date(value: str) -> datetime.date:
             return datetime.datetime.strptime(value, pattern).date()  # noqa: DTZ007
         except ValueError:
             continue
-    raise CommandError(f"--as-of: {value!r} is not a date (AAAA-MM-DD o dd/mm/aaaa)")
+    # argparse turns this one into a usage error, not a traceback.
+    raise argparse.ArgumentTypeError(
+        f"«{value}» no es una fecha (aaaa-mm-dd o dd/mm/aaaa)"
+    )
 
 
 class Command(BaseCommand):
     help = (
-        "Run the nightly cycle: days past due and stage of every account, "
-        "then its collections night (settled accounts, promises due, "
-        "reachability)."
+        "Corre el ciclo nocturno: días de atraso y tramo de cada cuenta, y "
+        "luego la noche de cobranzas (cuentas canceladas, promesas vencidas, "
+        "localización)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--as-of",
             type=parse_date,
-            help="Business date (default: today in each creditor's time zone).",
+            help="Fecha de negocio (por omisión: hoy en la zona de cada acreedor).",
         )
-        parser.add_argument("--creditor", help="Code of one creditor (default: all).")
+        parser.add_argument(
+            "--creditor", help="Código de un acreedor (por omisión: todos)."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         creditor = None
         if options["creditor"]:
             creditor = Creditor.objects.filter(code=options["creditor"]).first()
             if creditor is None:
-                raise CommandError(f"No creditor with code {options['creditor']!r}")
+                raise CommandError(
+                    f"No hay un acreedor con código {options['creditor']!r}"
+                )
 
         with Progress(transient=True) as bar:
             task = bar.add_task("Ciclo nocturno", total=None)
