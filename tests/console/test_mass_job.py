@@ -207,3 +207,16 @@ def test_only_its_creator_and_a_superuser_see_a_job(
     assert client.get(url).status_code == 404
     client.force_login(superuser)
     assert client.get(url).status_code == 200
+
+
+def test_up_to_the_floor_the_result_is_recorded_in_the_request(
+    client, back_office, floor, monkeypatch
+):
+    monkeypatch.setattr(views, "MASS_IN_REQUEST", 5)
+
+    response = post_letters(client, floor)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("portfolios:accounts"))
+    assert Activity.objects.count() == 5
+    assert not MassResultJob.objects.exists()
