@@ -54,7 +54,7 @@ def test_fifth_failure_locks_even_the_right_password_out(client, laura):
     page = response.content.decode()
     assert "Acceso bloqueado" in page
     assert "Tras 5 intentos fallidos" in page
-    assert "Vuelva a intentar en 15 minutos" in page
+    assert "Volvé a intentar en 15 minutos" in page
 
 
 def test_lock_is_for_that_user_name_from_that_address_only(client, laura):
