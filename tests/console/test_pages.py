@@ -106,6 +106,27 @@ def test_a_promise_without_amount_is_refused_with_the_field_named(client, floor)
     assert not Activity.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("sent", "said", "not_said"),
+    [
+        ({"promise_amount": "mucho"}, "«mucho» no es un importe", "Indicá cuánto"),
+        ({"code": ""}, "Elegí un resultado.", "Este campo es obligatorio."),
+    ],
+)
+def test_each_refused_field_says_one_thing(client, floor, sent, said, not_said):
+    t2 = floor.accounts["T-2"]
+    client.force_login(floor.ana)
+    data = {"code": "PP", "channel": "outbound_call", "promise_date": "20/03/2025"}
+
+    response = client.post(account_url(t2, "console:result"), {**data, **sent})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert said in page
+    assert not_said not in page
+    assert not Activity.objects.exists()
+
+
 def test_another_agent_reads_a_held_account_but_cannot_record(client, floor):
     t2 = floor.accounts["T-2"]
     client.force_login(floor.ana)

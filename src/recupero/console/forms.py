@@ -62,6 +62,7 @@ class ResultForm(forms.Form):
         queryset=ResultCode.objects.filter(is_active=True),
         to_field_name="code",
         label=_("Result"),
+        error_messages={"required": _("Choose a result.")},
     )
     channel = forms.ChoiceField(
         choices=[(c.value, c.label) for c in AGENT_CHANNELS], label=_("Channel")
@@ -108,10 +109,12 @@ class ResultForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         code = data.get("code")
+        # A value that could not be read already says why; "missing" would
+        # be a second, wrong message for the same field.
         if code is not None and code.requires_promise:
-            if data.get("promise_amount") is None:
+            if "promise_amount" not in self.errors and not data.get("promise_amount"):
                 self.add_error("promise_amount", _("Say how much was promised."))
-            if data.get("promise_date") is None:
+            if "promise_date" not in self.errors and not data.get("promise_date"):
                 self.add_error("promise_date", _("Say when it will be paid."))
         return data
 
