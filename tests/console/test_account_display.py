@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from recupero.console.actions import record_result
+from recupero.parties.actions import add_contact_point
 
 from .conftest import NOW
 
@@ -40,4 +41,31 @@ def test_a_confirmed_contact_point_names_the_activity_by_its_time(client, floor)
     assert (phone.status, phone.issue) == (
         "confirmed",
         "Titular contactado, en la gestión del 10/03/2025 11:00",
+    )
+
+
+def test_an_address_reads_as_written_and_a_confirmation_is_no_warning(client, floor):
+    t1 = floor.accounts["T-1"]
+    add_contact_point(
+        debtor=t1.debtor,
+        kind="address",
+        raw="Laprida 2745 Piso 1 Dto. A, La Matanza",
+        source="debtor",
+        user=None,
+    )
+    record_result(
+        floor.ana,
+        t1,
+        code="TIT",
+        channel="outbound_call",
+        contact_point=t1.debtor.contact_points.get(kind="phone"),
+    )
+    client.force_login(floor.ana)
+
+    text = client.get(reverse("console:account", args=[t1.pk])).content.decode()
+
+    assert "<span>Laprida 2745 Piso 1 Dto. A, La Matanza</span>" in text
+    assert (
+        '<small class="muted">Titular contactado, en la gestión del 10/03/2025 11:00'
+        in text
     )
