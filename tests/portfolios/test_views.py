@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from recupero.parties.models import Debtor, IdentityStatus
 from recupero.portfolios.models import ImportJob, ImportProfile, ImportStatus
 from tests.screens import PASSWORD, add_account, make_agent, make_book, table_rows
 
@@ -241,6 +242,23 @@ def test_search_by_name_ignores_case_accents_and_word_order(
 )
 def test_search_by_cuit_or_dni_with_or_without_separators(agent_client, book, query):
     assert found(agent_client, query) == ["A-0001", "S-9"]
+
+
+@pytest.mark.parametrize("query", ["20-21183919-7", "20211839197", "21183919"])
+def test_search_finds_a_debtor_whose_cuit_failed_its_check(agent_client, book, query):
+    # 20-21183919-? has check digit 9; the file said 7, so no CUIT or DNI
+    # was kept, only what the file wrote.
+    diaz = Debtor.objects.create(
+        identity_key="ext:diaz",
+        name="DIAZ, SANTIAGO PEDRO",
+        tax_id_as_written="20-21183919-7",
+        identity_status=IdentityStatus.INVALID,
+    )
+    add_account(
+        book.card_juan.creditor, book.cards, diaz, "D-1", stage="activa", days=0
+    )
+
+    assert found(agent_client, query) == ["D-1"]
 
 
 @pytest.mark.parametrize(

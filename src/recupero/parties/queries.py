@@ -70,12 +70,25 @@ def debtors_with_tax_id(digits: str, *, via: str = "") -> Q | None:
     """Match debtors by CUIT/CUIL or DNI given as digits; None if too short.
 
     Seven or eight digits are a DNI, which is also the middle of a
-    person's CUIL; eleven are the whole CUIT. ``via`` is the path to the
+    person's CUIL; eleven are the whole CUIT. A tax id that failed its
+    check is matched in what the file wrote. ``via`` is the path to the
     debtor from the model filtered (``"debtor__"`` from an account).
     """
     if len(digits) < 7:
         return None
-    return Q(**{f"{via}dni": digits}) | Q(**{f"{via}cuit__contains": digits})
+    # A CUIT that failed its check is kept only as the file wrote it; the
+    # agent types it from the same paper, so it is found there too.
+    unchecked = (
+        Debtor.objects.exclude(tax_id_as_written="")
+        .filter(cuit="")
+        .annotate(written_digits=_without_separators("tax_id_as_written"))
+        .filter(written_digits__contains=digits)
+    )
+    return (
+        Q(**{f"{via}dni": digits})
+        | Q(**{f"{via}cuit__contains": digits})
+        | Q(**{f"{via}pk__in": unchecked.values("pk")})
+    )
 
 
 def debtors_with_phone(text: str, *, via: str = "") -> Q | None:
