@@ -322,3 +322,24 @@ def test_an_agent_may_not_record_in_mass(client, floor):
     client.force_login(floor.ana)
 
     assert client.get(reverse("console:mass_result")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ({"note": "x" * 4001}, "como máximo 4000 caracteres (tiene 4001)"),
+        ({"channel": "paloma"}, "Canal: "),
+    ],
+)
+def test_a_refused_note_or_channel_says_why(client, floor, sent, said):
+    t2 = floor.accounts["T-2"]
+    client.force_login(floor.ana)
+
+    response = client.post(
+        account_url(t2, "console:result"),
+        {"code": "NA", "channel": "outbound_call", **sent},
+    )
+
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not Activity.objects.exists()
