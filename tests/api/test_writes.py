@@ -192,6 +192,23 @@ def test_an_account_open_in_an_agents_console_is_refused(
     assert not Promise.objects.exists()
 
 
+def test_all_the_debtors_accounts_are_refused_if_an_agent_holds_one(
+    api_book, office, north_agent
+):
+    # Gómez owes on a card and on R-1, both of the first creditor.
+    open_account(north_agent, api_book.recovery_account)
+    url = f"/api/v1/accounts/{api_book.book.card_gomez.pk}/activities"
+    body = {"result_code": "TIT", "channel": "outbound_call"}
+
+    together = post(office, url, {**body, "all_debtor_accounts": True})
+    alone = post(office, url, body)
+
+    assert together.status_code == 409, together.content
+    assert together.json()["code"] == "account_locked"
+    assert alone.status_code == 201, alone.content
+    assert alone.json()["account_ids"] == [api_book.book.card_gomez.pk]
+
+
 def test_another_debtors_contact_point_is_refused(api_book, office):
     card = api_book.book.card_gomez.pk
     juans = api_book.book.juan.contact_points.first().pk

@@ -8,6 +8,7 @@ T-1 (30 days, $ 5.000).
 
 import datetime
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -65,6 +66,36 @@ def test_a_result_is_refused_to_an_agent_who_does_not_hold_the_account(
     assert refused.value.code == "account_locked"
     assert "Ana" in refused.value.messages[0]
     assert not AccountState.objects.filter(account=t2).exists()
+
+
+def test_a_result_for_all_the_debtors_accounts_is_refused_if_another_holds_one(
+    floor, time_machine
+):
+    time_machine.move_to(NOW)
+    t1 = floor.accounts["T-1"]
+    second = Account.objects.create(
+        creditor=t1.creditor,
+        portfolio=t1.portfolio,
+        debtor=t1.debtor,
+        number="T-1B",
+        capital=Decimal("50.00"),
+    )
+    open_account(floor.ana, t1)
+    open_account(floor.beto, second)
+
+    with pytest.raises(ValidationError) as refused:
+        record_result(
+            floor.ana,
+            t1,
+            code="TIT",
+            channel=Channel.OUTBOUND_CALL,
+            all_debtor_accounts=True,
+        )
+    alone = record_result(floor.ana, t1, code="TIT", channel=Channel.OUTBOUND_CALL)
+
+    assert refused.value.code == "account_locked"
+    assert "Beto" in refused.value.messages[0]
+    assert list(alone.accounts.values_list("number", flat=True)) == ["T-1"]
 
 
 def test_a_recorded_attempt_takes_the_account_out_of_the_queue_until_its_date(

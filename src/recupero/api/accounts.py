@@ -123,7 +123,9 @@ def add_activity(
     promise = None
     if payload.promise is not None:
         promise = PromiseTerms(payload.promise.amount, payload.promise.due_on)
-    _check_not_held(request, account)
+    _check_not_held(
+        request, account, code=code, all_debtor_accounts=payload.all_debtor_accounts
+    )
     activity = register_activity(
         account=account,
         code=code,
@@ -154,11 +156,13 @@ def _check_not_future(payload: ActivityIn) -> None:
             )
 
 
-def _check_not_held(request: HttpRequest, account: Account) -> None:
+def _check_not_held(
+    request: HttpRequest, account: Account, **activity_fields: Any
+) -> None:
     # An integration takes no hold of its own, but an agent's open account
     # is theirs until they close it.
     try:
-        check_not_held_by_another(request.user, account)
+        check_not_held_by_another(request.user, account, **activity_fields)
     except DjangoValidationError as held:
         message = validation_body(held)["message"]
         raise ApiError(409, LOCKED_BY_ANOTHER, message) from None

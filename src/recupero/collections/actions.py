@@ -179,7 +179,7 @@ def register_activity(
     code = get_result_code(code)
     started_at = started_at or timezone.now()
     occurred_on = business_date(account.creditor, started_at)
-    accounts = _covered_accounts(account, code, all_debtor_accounts)
+    accounts = covered_accounts(account, code, all_debtor_accounts)
     _check_activity(
         account, accounts, code, channel, contact_point, started_at, ended_at
     )
@@ -245,7 +245,7 @@ def register_activity(
     return activity
 
 
-def _covered_accounts(
+def covered_accounts(
     account: Account, code: ResultCode, all_debtor_accounts: bool
 ) -> list[int]:
     """Return the ids of the accounts the activity is about, ``account`` first."""
@@ -523,7 +523,7 @@ def check_mass_code(code: ResultCode, channel: str) -> None:
             code,
         )
     # A deceased result covers every account of the debtor with the
-    # creditor (see ``_covered_accounts``), which a search may not hold:
+    # creditor (see ``covered_accounts``), which a search may not hold:
     # it is recorded debtor by debtor, where the agent sees them all.
     if code.state_event == Event.DECEASED:
         _refuse(

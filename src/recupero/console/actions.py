@@ -17,7 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recupero.collections.actions import register_activity
+from recupero.collections.actions import (
+    covered_accounts,
+    get_result_code,
+    register_activity,
+)
 from recupero.collections.models import Activity
 from recupero.console.models import AccountLock
 from recupero.console.queue import agent_queue
@@ -45,14 +49,35 @@ def lock_holder(account: Account, *, now: datetime.datetime | None = None):
     )
 
 
-def check_not_held_by_another(user: AbstractBaseUser, account: Account) -> None:
-    """Raise ``ValidationError`` (``account_locked``) if another agent holds it.
+def check_not_held_by_another(
+    user: AbstractBaseUser, account: Account, **activity_fields
+) -> None:
+    """Raise ``ValidationError`` (``account_locked``) if another agent holds
+    ``account``, or another account the activity would cover.
 
-    For writes that come from outside the console, such as a dialer through
-    the API: they take no hold, but do not write over an agent's work.
+    ``activity_fields`` are those of ``register_activity``: with
+    ``all_debtor_accounts`` (or a code that always covers them, deceased)
+    the debtor's other accounts count too. For writes that come from
+    outside the console, such as a dialer through the API, this is the
+    whole check: they take no hold, but do not write over an agent's work.
     """
-    holder = lock_holder(account)
-    if holder is not None and holder.user_id != user.pk:
+    accounts = [account.pk]
+    if "code" in activity_fields:
+        accounts = covered_accounts(
+            account,
+            get_result_code(activity_fields["code"]),
+            activity_fields.get("all_debtor_accounts", False),
+        )
+    holder = (
+        AccountLock.objects.filter(
+            account_id__in=accounts, expires_at__gt=timezone.now()
+        )
+        .exclude(user_id=user.pk)
+        .select_related("user")
+        .order_by("account_id")
+        .first()
+    )
+    if holder is not None:
         _refuse_held(holder)
 
 
@@ -125,6 +150,7 @@ def record_result(
     """
     if open_account(user, account) is None:
         _refuse_held(lock_holder(account))
+    check_not_held_by_another(user, account, **activity_fields)
     return register_activity(account=account, user=user, **activity_fields)
 
 
