@@ -61,6 +61,50 @@ def test_promise_deadline_is_due_date_plus_creditors_grace(promise, account):
     assert (state.state, state.next_attempt_on) == ("promesa_vigente", DAY_AFTER)
 
 
+def attempt(account, agent, code, at, **kw):
+    register_activity(
+        account=account,
+        code=code,
+        channel="outbound_call",
+        user=agent,
+        started_at=at,
+        **kw,
+    )
+    return AccountState.objects.get(account=account)
+
+
+def test_a_call_meanwhile_does_not_bring_a_promised_account_back(
+    promise, account, agent
+):
+    # No answer is due again the next day (11/03), but the promise holds
+    # the account until the day after its last grace day.
+    state = attempt(account, agent, "NA", NOW + datetime.timedelta(hours=1))
+
+    assert (state.next_attempt_on, state.last_result_code.code) == (DAY_AFTER, "NA")
+
+
+def test_a_date_the_agent_chose_wins_over_the_promise(promise, account, agent):
+    chosen = D(2025, 3, 12)
+
+    state = attempt(
+        account, agent, "NA", NOW + datetime.timedelta(hours=1), next_attempt_on=chosen
+    )
+
+    assert state.next_attempt_on == chosen
+
+
+def test_an_older_activity_reported_late_changes_no_later_decision(
+    promise, account, agent
+):
+    attempt(account, agent, "TIT", NOW + datetime.timedelta(hours=1))
+
+    state = attempt(account, agent, "NA", NOW - datetime.timedelta(days=30))
+
+    assert (state.next_attempt_on, state.last_result_code.code) == (DAY_AFTER, "TIT")
+    assert state.last_activity_at == NOW + datetime.timedelta(hours=1)
+    assert state.activity_count == 2
+
+
 @pytest.mark.parametrize(
     "as_of", [DUE, LAST_GRACE_DAY - datetime.timedelta(days=1), LAST_GRACE_DAY]
 )

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -43,6 +43,7 @@ from recupero.collections.models import (
     ContactEffect,
     NonPaymentReason,
     Promise,
+    PromiseStatus,
     ResultCode,
 )
 from recupero.collections.states import TRANSITIONS, Event, ManagementState
@@ -233,7 +234,7 @@ def register_activity(
 
     activity.next_attempt_on = _next_attempt(code, occurred_on, taken, next_attempt_on)
     activity.save(update_fields=["next_attempt_on"])
-    _record_on_states(covered, activity)
+    _record_on_states(covered, activity, chosen=next_attempt_on is not None)
     refresh_debtor_states(covered, at=started_at)
     logger.info(
         "activity %s registered on %s accounts with %s",
@@ -380,14 +381,41 @@ def _next_attempt(
     return occurred_on + datetime.timedelta(days=code.next_attempt_days)
 
 
-def _record_on_states(accounts: QuerySet[Account], activity: Activity) -> None:
+def _record_on_states(
+    accounts: QuerySet[Account], activity: Activity, *, chosen: bool
+) -> None:
+    """Note ``activity`` on the accounts' states and set their next attempt.
+
+    An activity reported late, older than the last one recorded, joins the
+    count but does not undo what the later one decided. Unless the agent
+    chose the date, a pending promise keeps the account out of the queue
+    until the day after its deadline, whatever a call meanwhile gave.
+    """
     ensure_account_states(accounts)
-    AccountState.objects.filter(account__in=accounts.values("id")).update(
+    states = AccountState.objects.filter(account__in=accounts.values("id"))
+    later = Q(last_activity_at__gt=activity.started_at)
+    states.filter(later).update(activity_count=F("activity_count") + 1)
+    states.exclude(later).update(
         next_attempt_on=activity.next_attempt_on,
         last_activity_at=activity.started_at,
         last_result_code=activity.result_code_id,
         activity_count=F("activity_count") + 1,
     )
+
+    if chosen or activity.next_attempt_on is None:
+        return
+    held = (
+        Promise.objects.filter(
+            account__in=accounts.values("id"), status=PromiseStatus.PENDING
+        )
+        .values("account_id")
+        .annotate(deadline=Max("deadline"))
+    )
+    for row in held:
+        after = row["deadline"] + datetime.timedelta(days=1)
+        states.filter(account_id=row["account_id"], next_attempt_on__lt=after).update(
+            next_attempt_on=after
+        )
 
 
 def add_attachment(
