@@ -102,3 +102,44 @@ def test_a_file_missing_from_storage_is_not_found(client, floor):
     )
 
     assert response.status_code == 404
+
+
+def test_a_long_odd_name_is_kept_for_the_download_not_for_storage(client, floor):
+    client.force_login(floor.ana)
+    client.post(reverse("console:next"))
+    long_name = "grabación " + "y" * 200 + ".MP3"
+    upload = SimpleUploadedFile(long_name, RECORDING, "audio/mpeg")
+
+    response = client.post(
+        reverse("console:result", kwargs={"account_id": floor.accounts["T-2"].pk}),
+        {"code": "NA", "channel": "outbound_call", "attachment": upload},
+    )
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.name, attachment.kind) == (long_name, "recording")
+    stored = attachment.file.name.rsplit("/", 1)[-1]
+    assert len(stored) == len("0123456789abcdef0123456789abcdef.mp3")
+    assert stored.endswith(".mp3")
+
+
+def test_a_refused_result_leaves_no_file_behind(client, floor, tmp_path):
+    client.force_login(floor.ana)
+    client.post(reverse("console:next"))
+    t2 = floor.accounts["T-2"]
+
+    response = client.post(
+        reverse("console:result", kwargs={"account_id": t2.pk}),
+        {
+            "code": "PP",
+            "channel": "outbound_call",
+            "promise_amount": "99.999.999,00",
+            "promise_date": "20/03/2025",
+            "attachment": SimpleUploadedFile("llamada.mp3", RECORDING, "audio/mpeg"),
+        },
+    )
+
+    assert response.status_code == 400
+    assert "no puede superar la deuda" in response.content.decode()
+    assert not Attachment.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []

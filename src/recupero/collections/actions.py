@@ -15,9 +15,12 @@ the contact value used, a note or a file name.
 import datetime
 import logging
 import mimetypes
+import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -215,9 +218,6 @@ def register_activity(
             "reason": reason,
         },
     )
-    for file in attachments:
-        add_attachment(activity, file=file, user=user, origin=origin)
-
     covered = Account.objects.filter(pk__in=accounts)
     taken = None
     if code.requires_promise and promise is not None:
@@ -236,6 +236,10 @@ def register_activity(
     activity.save(update_fields=["next_attempt_on"])
     _record_on_states(covered, activity, chosen=next_attempt_on is not None)
     refresh_debtor_states(covered, at=started_at)
+    # Last, once every check has passed: a refusal rolls the rows back but
+    # would leave a file already written to storage behind.
+    for file in attachments:
+        add_attachment(activity, file=file, user=user, origin=origin)
     logger.info(
         "activity %s registered on %s accounts with %s",
         activity.pk,
@@ -430,6 +434,12 @@ def add_attachment(
     name = (file.name or "adjunto").rsplit("/", 1)[-1]
     if kind is None:
         kind = _attachment_kind(name)
+    # Stored under a name of our own: the sender's may be long, odd or name
+    # the debtor; it is kept in ``name`` for the download.
+    suffix = Path(name).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+        suffix = ""
+    file.name = f"{uuid.uuid4().hex}{suffix}"
     attachment = Attachment.objects.create(
         activity=activity,
         kind=kind,
