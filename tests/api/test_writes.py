@@ -234,6 +234,21 @@ def test_malformed_json_is_a_stable_error(api_book, office):
     assert response.json()["code"] == "malformed_body"
 
 
+def test_a_body_over_the_limit_is_a_stable_error(api_book, office, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    card = api_book.book.card_juan.pk
+    body = {"result_code": "NA", "channel": "sms", "note": "x" * 2000}
+
+    response = post(office, f"/api/v1/accounts/{card}/activities", body)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "body_too_large",
+        "message": "El cuerpo del pedido es demasiado grande.",
+    }
+    assert Activity.objects.count() == 0
+
+
 def test_writes_need_the_permission(api_book, acme_integration):
     card = api_book.book.card_juan.pk
 

@@ -8,7 +8,7 @@ import logging
 from enum import StrEnum
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CSRF_FAILED = "csrf_failed"
     MALFORMED_BODY = "malformed_body"
+    BODY_TOO_LARGE = "body_too_large"
     SERVER_ERROR = "server_error"
 
 
@@ -101,6 +102,17 @@ def install_handlers(api: NinjaAPI) -> None:
         else:
             code, message = ErrorCode.INVALID_INPUT, _("The request is not valid.")
         return answer(request, exc.status_code, code=code, message=message)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # DATA_UPLOAD_MAX_MEMORY_SIZE caps a body held in memory; files go
+        # as multipart, which this limit does not count.
+        return answer(
+            request,
+            413,
+            code=ErrorCode.BODY_TOO_LARGE,
+            message=_("The request body is too large."),
+        )
 
     @api.exception_handler(Http404)
     def missing(request: HttpRequest, exc: Exception) -> HttpResponse:
