@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.views import defaults
 
 
@@ -57,3 +57,25 @@ def test_the_pages_name_the_favicon(client, db):
     assert '<link rel="icon" href="/static/recupero/favicon.svg"' in (
         response.content.decode()
     )
+
+
+def test_a_body_too_large_shows_the_spanish_400(client, production, settings, db):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    response = client.post("/ingresar/", {"username": "x" * 200, "password": "y"})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "No se pudo leer el pedido" in text
+    assert "Bad Request" not in text
+
+
+def test_an_expired_form_shows_the_spanish_403(production, db):
+    response = Client(enforce_csrf_checks=True).post(
+        "/ingresar/", {"username": "x", "password": "y"}
+    )
+
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "El formulario venció" in text
+    assert "CSRF verification failed" not in text
