@@ -118,3 +118,20 @@ def test_the_count_of_a_search_that_changed_is_written_as_a_count(
     assert "La búsqueda ahora encuentra 5 cuentas" in response.content.decode()
     assert response.context["form"]["expected"].value() == 5
     assert not Activity.objects.exists()
+
+
+def test_settled_and_deceased_accounts_are_left_out_and_not_counted(
+    client, back_office, floor
+):
+    # Of the five cards, T-5 is settled and T-4's debtor has died.
+    AccountState.objects.create(account=floor.accounts["T-5"], state="cancelada")
+    AccountState.objects.create(account=floor.accounts["T-4"], state="fallecido")
+    search = url(f"portfolio={floor.cards.pk}")
+
+    shown = client.get(search)
+    response = client.post(search, {"code": "ENV", "channel": "letter", "expected": 3})
+
+    assert shown.context["found"] == 3
+    assert response.status_code == 302
+    worked = Activity.objects.values_list("accounts__number", flat=True)
+    assert sorted(worked) == ["T-1", "T-2", "T-3"]

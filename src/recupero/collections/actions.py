@@ -49,7 +49,12 @@ from recupero.collections.models import (
     PromiseStatus,
     ResultCode,
 )
-from recupero.collections.states import TRANSITIONS, Event, ManagementState
+from recupero.collections.states import (
+    FINAL_STATES,
+    TRANSITIONS,
+    Event,
+    ManagementState,
+)
 from recupero.collections.transitions import (
     apply_event,
     ensure_account_states,
@@ -468,6 +473,15 @@ def _attachment_kind(name: str) -> str:
 
 
 # -- mass registration -----------------------------------------------------
+
+
+def open_for_mass(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    """Return the accounts of ``accounts`` a mass result is recorded on.
+
+    A letter run or a campaign is about accounts still being collected:
+    settled and deceased ones stay out of it, and out of its count.
+    """
+    return accounts.exclude(management__state__in=FINAL_STATES)
 
 
 @transaction.atomic

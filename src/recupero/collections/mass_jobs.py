@@ -18,6 +18,7 @@ from django.utils import timezone
 from recupero.collections.actions import (
     check_mass_code,
     get_result_code,
+    open_for_mass,
     register_mass_result,
 )
 from recupero.collections.models import MassJobStatus, MassResultJob, ResultCode
@@ -118,12 +119,14 @@ def _record(job: MassResultJob) -> int:
             "El usuario que lo pidió ya no puede registrar resultados en masa: "
             "no se registró nada."
         )
-    accounts = search_accounts(
-        user,
-        text=job.search_text,
-        creditor=job.creditor,
-        portfolio=job.portfolio,
-        stage=job.stage,
+    accounts = open_for_mass(
+        search_accounts(
+            user,
+            text=job.search_text,
+            creditor=job.creditor,
+            portfolio=job.portfolio,
+            stage=job.stage,
+        )
     )
     found = accounts.count()
     if found != job.expected:

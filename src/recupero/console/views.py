@@ -14,7 +14,11 @@ from django.views.decorators.http import require_POST
 
 from recupero.access.audit import audit_read, record_audit
 from recupero.access.models import AuditAction
-from recupero.collections.actions import USABLE_CONTACT_STATUSES, register_mass_result
+from recupero.collections.actions import (
+    USABLE_CONTACT_STATUSES,
+    open_for_mass,
+    register_mass_result,
+)
 from recupero.collections.mass_jobs import start_mass_result_job
 from recupero.collections.models import Channel, MassResultJob
 from recupero.console.actions import (
@@ -265,12 +269,14 @@ def mass_result(request: HttpRequest) -> HttpResponse:
     search = AccountSearchForm(request.user, request.GET)
     if not search.is_valid():
         return _mass_page(request, search, None, 0, status=400)
-    accounts = search_accounts(
-        request.user,
-        text=search.cleaned_data["q"],
-        creditor=search.cleaned_data["creditor"],
-        portfolio=search.cleaned_data["portfolio"],
-        stage=search.cleaned_data["stage"],
+    accounts = open_for_mass(
+        search_accounts(
+            request.user,
+            text=search.cleaned_data["q"],
+            creditor=search.cleaned_data["creditor"],
+            portfolio=search.cleaned_data["portfolio"],
+            stage=search.cleaned_data["stage"],
+        )
     )
     found = accounts.count()
     form = MassResultForm(request.POST or None, initial={"expected": found})
