@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make demo` serves; `make demo ADDR=127.0.0.1:8080` if 8000 is taken.
+ADDR ?= 127.0.0.1:8000
 
 .PHONY: demo test lint bench clean
 
@@ -18,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
-	$(BIN)/recupero demo
+	$(BIN)/recupero demo --addr $(ADDR)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

@@ -10,12 +10,13 @@ import csv
 import datetime
 import io
 import json
+import socket
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,3 +212,13 @@ def check_console_and_supervision(client):
     client.force_login(supervisor)
     team = table_rows(client.get(reverse("supervision:home")), "team-day")
     assert ["Gustavo Gestor", "3", "3", "2", "2", "1", "$ 1.000,00"] in team
+
+
+def test_a_taken_port_is_refused_before_anything_is_loaded():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        with pytest.raises(CommandError, match=f"El puerto {port} ya está en uso"):
+            call_command("demo", "--addr", f"127.0.0.1:{port}")

@@ -7,6 +7,7 @@ serves the application. Running it again changes nothing: the file is
 recognised as already imported.
 """
 
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: Any) -> None:
         self.progress_console = Console(file=sys.stderr)
+        if not options["no_serve"]:
+            # Before the minute of loading, not after it.
+            check_address_free(options["addr"])
 
         self.say("Preparando la base de datos…")
         # The SQLite file lives there; a fresh RECUPERO_VAR_DIR may not exist.
@@ -163,6 +167,22 @@ class Command(BaseCommand):
             console=self.progress_console,
             transient=True,
         )
+
+
+def check_address_free(address: str) -> None:
+    """Raise ``CommandError`` if the demo could not serve on ``address``."""
+    host, _colon, port = address.rpartition(":")
+    if not port.isdigit():
+        raise CommandError(f"--addr: «{address}» no es dirección:puerto.")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host or "127.0.0.1", int(port)))
+        except OSError:
+            raise CommandError(
+                f"El puerto {port} ya está en uso: elegí otro con "
+                f"--addr {host or '127.0.0.1'}:8080 (o make demo "
+                f"ADDR={host or '127.0.0.1'}:8080)."
+            ) from None
 
 
 def import_summary(job: ImportJob) -> Table:
