@@ -43,20 +43,20 @@ DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo (30,000 real card accounts, synthetic debtors), run "
-        "the nightly cycle, print a summary and serve the application."
+        "Carga la demo (30.000 cuentas reales de tarjeta, deudores sintéticos), "
+        "corre el ciclo nocturno, imprime un resumen y sirve la aplicación."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--no-serve",
             action="store_true",
-            help="Load and print the summary, then exit without serving.",
+            help="Cargar e imprimir el resumen, y salir sin servir.",
         )
         parser.add_argument(
             "--addr",
             default=DEFAULT_ADDRESS,
-            help=f"Address and port of the demo server (default {DEFAULT_ADDRESS}).",
+            help=f"Dirección y puerto del servidor (por omisión {DEFAULT_ADDRESS}).",
         )
 
     def handle(self, *args: object, **options: Any) -> None:

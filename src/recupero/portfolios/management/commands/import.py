@@ -19,19 +19,22 @@ ISSUES_SHOWN = 10
 
 
 class Command(BaseCommand):
-    help = "Import a creditor's portfolio or balance file (CSV or XLSX)."
+    help = "Importa el archivo de cartera o de saldos de un acreedor (CSV o XLSX)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="CSV or XLSX file.")
-        parser.add_argument("--creditor", required=True, help="Creditor code.")
-        parser.add_argument("--profile", required=True, help="Import profile name.")
+        parser.add_argument("file", type=Path, help="Archivo CSV o XLSX.")
+        parser.add_argument("--creditor", required=True, help="Código del acreedor.")
         parser.add_argument(
-            "--portfolio", help="Portfolio code for the accounts (created if new)."
+            "--profile", required=True, help="Nombre del perfil de importación."
+        )
+        parser.add_argument(
+            "--portfolio",
+            help="Código de la cartera de las cuentas (se crea si es nueva).",
         )
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Read the file even if it was already imported.",
+            help="Leer el archivo aunque ya se haya importado.",
         )
 
     def handle(self, *args: object, **options: object) -> None:

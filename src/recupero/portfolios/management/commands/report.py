@@ -66,17 +66,19 @@ def stage_table(summary: StageSummary) -> Table:
 
 
 class Command(BaseCommand):
-    help = "Print a report; `stages`: accounts and balance per stage."
+    help = "Imprime un informe; `stages`: cuentas y saldo por tramo."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("report", choices=["stages"], help="Which report.")
+        parser.add_argument("report", choices=["stages"], help="Qué informe.")
         parser.add_argument(
             "--format",
             choices=["json", "table"],
             default="table",
-            help="json for programs; a table (the default) for people.",
+            help="json para programas; una tabla (por omisión) para personas.",
         )
-        parser.add_argument("--creditor", help="Code of one creditor (default: all).")
+        parser.add_argument(
+            "--creditor", help="Código de un acreedor (por omisión: todos)."
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         creditor = None
