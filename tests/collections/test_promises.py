@@ -253,6 +253,27 @@ def test_promise_above_the_balance_or_below_a_cent_is_refused(
     assert not Promise.objects.exists()
 
 
+def test_a_second_promise_fits_only_what_the_first_leaves(policy, account, agent):
+    def take(amount):
+        return register_promise(
+            account=account,
+            amount=Decimal(amount),
+            due_on=DUE,
+            channel="outbound_call",
+            user=agent,
+            at=NOW,
+        )
+
+    take("600.00")
+    with pytest.raises(ValidationError) as refused:
+        take("400.01")
+    take("400.00")
+
+    assert refused.value.code == "promise_amount"
+    assert "$ 400,00" in refused.value.messages[0]
+    assert Promise.objects.count() == 2
+
+
 def test_grace_is_the_creditors(make_account, creditor, other_creditor, agent):
     CollectionsPolicy.objects.create(creditor=creditor, promise_grace_days=0)
     CollectionsPolicy.objects.create(creditor=other_creditor, promise_grace_days=5)

@@ -140,6 +140,6 @@ def test_a_refused_result_leaves_no_file_behind(client, floor, tmp_path):
     )
 
     assert response.status_code == 400
-    assert "no puede superar la deuda" in response.content.decode()
+    assert "no puede superar la deuda sin prometer" in response.content.decode()
     assert not Attachment.objects.exists()
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []

@@ -814,7 +814,9 @@ def _take_promise(
     origin: HttpRequest | None,
 ) -> Promise:
     policy = get_policy(account.creditor)
-    _check_promise(terms, taken_on, policy, account.balance)
+    pending = Promise.objects.filter(account=account, status=PromiseStatus.PENDING)
+    promised = sum((each.outstanding for each in pending), Decimal("0.00"))
+    _check_promise(terms, taken_on, policy, account.balance - promised)
 
     promise = Promise.objects.create(
         account=account,
@@ -855,14 +857,15 @@ def _check_promise(
     policy: CollectionsPolicy,
     balance: Decimal,
 ) -> None:
+    """Refuse ``terms`` unless they fit ``balance``, the debt not yet promised."""
     if not isinstance(terms.amount, Decimal) or terms.amount <= 0:
         _refuse(ErrorCode.PROMISE_AMOUNT, "El importe prometido debe ser positivo.")
-    # A debtor may promise part of the debt, never more than all of it: an
-    # amount above the balance is a typing slip, and it would read as kept
-    # only once a payment larger than the debt arrived.
+    # A debtor may promise part of the debt, never more than all of it (less
+    # what pending promises already cover): more is a typing slip, and it
+    # would read as kept only once a payment larger than the debt arrived.
     if terms.amount > balance:
         raise ValidationError(
-            "El importe prometido no puede superar la deuda de %(balance)s.",
+            "El importe prometido no puede superar la deuda sin prometer, %(balance)s.",
             code=ErrorCode.PROMISE_AMOUNT.value,
             params={"balance": format_money(balance)},
         )
