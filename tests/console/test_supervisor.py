@@ -491,3 +491,19 @@ def test_nothing_chosen_is_refused(client, floor, sol):
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert not AccountAssignment.objects.exists()
+
+
+def test_too_many_typed_numbers_are_refused_with_the_limit_as_people_read_it(
+    client, floor, sol
+):
+    client.force_login(sol)
+    numbers = " ".join(f"N-{n}" for n in range(5001))
+
+    response = client.post(
+        reverse("supervision:reassign"),
+        {"area": floor.cards_area.pk, "numbers": numbers},
+    )
+
+    assert response.status_code == 400
+    assert "Escribí a lo sumo 5.000 números" in response.content.decode()
+    assert not AccountAssignment.objects.exists()

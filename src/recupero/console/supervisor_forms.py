@@ -19,6 +19,7 @@ from recupero.console.figures import (
     supervised_areas,
 )
 from recupero.console.forms import ArgentineDateField
+from recupero.formatting import format_count
 from recupero.portfolios.listing import list_stage_choices
 from recupero.portfolios.models import Account
 
@@ -138,7 +139,7 @@ class ReassignForm(forms.Form):
             raise ValidationError(
                 _("Type at most %(limit)s numbers; use a filter for more."),
                 code="too_many_numbers",
-                params={"limit": MAX_NUMBERS},
+                params={"limit": format_count(MAX_NUMBERS)},
             )
         return numbers
 
