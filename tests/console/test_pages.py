@@ -187,6 +187,22 @@ def test_the_agent_adds_a_phone_with_the_imports_validation(client, floor):
     assert ContactPoint.objects.filter(debtor=t1.debtor).count() == 2
 
 
+def test_a_refused_contact_says_which_field_and_why(client, floor):
+    t1 = floor.accounts["T-1"]
+    client.force_login(floor.ana)
+
+    response = client.post(
+        account_url(t1, "console:add_contact"),
+        {"kind": "phone", "value": "1" * 301, "source": "debtor"},
+        follow=True,
+    )
+
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("No se agregó el contacto: Valor: ")
+    assert "300" in message
+    assert ContactPoint.objects.filter(debtor=t1.debtor).count() == 1
+
+
 def test_the_agent_marks_a_phone_wrong(client, floor):
     t1 = floor.accounts["T-1"]
     phone = t1.debtor.contact_points.get()

@@ -157,7 +157,11 @@ def add_contact(request: HttpRequest, account_id: int) -> HttpResponse:
     account = get_account(request.user, account_id)
     form = ContactOfForm(request.POST, debtor_id=account.debtor_id)
     if not form.is_valid():
-        messages.error(request, _("The contact was not added: fill every field."))
+        messages.error(
+            request,
+            _("The contact was not added: %(reason)s")
+            % {"reason": _form_reasons(form)},
+        )
         return redirect("console:account", account_id=account.pk)
 
     try:
@@ -187,7 +191,10 @@ def add_related(request: HttpRequest, account_id: int) -> HttpResponse:
     account = get_account(request.user, account_id)
     form = RelatedPersonForm(request.POST, prefix=RELATED)
     if not form.is_valid():
-        messages.error(request, _("The person was not added: fill every field."))
+        messages.error(
+            request,
+            _("The person was not added: %(reason)s") % {"reason": _form_reasons(form)},
+        )
         return redirect("console:account", account_id=account.pk)
 
     data = form.cleaned_data
@@ -235,7 +242,7 @@ def mark_contact(
         messages.error(
             request,
             _("The contact was not updated: %(reason)s")
-            % {"reason": " ".join(m for ms in form.errors.values() for m in ms)},
+            % {"reason": _form_reasons(form)},
         )
         return redirect("console:account", account_id=account.pk)
     try:
@@ -434,3 +441,14 @@ def _account_page(request, account, form, status: int = 200) -> HttpResponse:
         "related_form": RelatedPersonForm(prefix=RELATED),
     }
     return render(request, "console/account.html", context, status=status)
+
+
+def _form_reasons(form) -> str:
+    """Return each refused field's label and reason, for a one-line message."""
+    return " ".join(
+        f"{form.fields[name].label}: {message}"
+        if name in form.fields and form.fields[name].label
+        else message
+        for name, errors in form.errors.items()
+        for message in errors
+    )
