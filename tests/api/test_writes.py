@@ -209,6 +209,37 @@ def test_all_the_debtors_accounts_are_refused_if_an_agent_holds_one(
     assert alone.json()["account_ids"] == [api_book.book.card_gomez.pk]
 
 
+def test_invalid_values_are_explained_in_spanish(api_book, office):
+    card = api_book.book.card_juan.pk
+    body = {
+        "result_code": "X" * 21,
+        "note": "a\x00b",
+        "started_at": "2025-07-01T10:00:00",
+    }
+
+    response = post(office, f"/api/v1/accounts/{card}/activities", body)
+
+    assert response.status_code == 422
+    details = {
+        d["field"]: (d["code"], d["message"]) for d in response.json()["details"]
+    }
+    assert details == {
+        "body.payload.result_code": (
+            "string_too_long",
+            "Como máximo 20 caracteres.",
+        ),
+        "body.payload.channel": ("missing", "Falta este valor."),
+        "body.payload.note": (
+            "value_error",
+            "El texto no puede contener caracteres NUL.",
+        ),
+        "body.payload.started_at": (
+            "timezone_aware",
+            "La hora tiene que llevar su desfase horario, por ejemplo -03:00.",
+        ),
+    }
+
+
 def test_another_debtors_contact_point_is_refused(api_book, office):
     card = api_book.book.card_gomez.pk
     juans = api_book.book.juan.contact_points.first().pk

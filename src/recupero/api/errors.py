@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -151,13 +152,53 @@ def install_handlers(api: NinjaAPI) -> None:
         )
 
 
+# pydantic's messages are English; the kinds a client meets most often are
+# said in the request's language, with the limits pydantic reports.
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This value is required."),
+    "int_parsing": gettext_lazy("This value must be a whole number."),
+    "int_type": gettext_lazy("This value must be a whole number."),
+    "decimal_parsing": gettext_lazy("This value must be a decimal number."),
+    "decimal_type": gettext_lazy("This value must be a decimal number."),
+    "string_type": gettext_lazy("This value must be text."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "greater_than": gettext_lazy("It must be greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("It must be %(ge)s or more."),
+    "less_than_equal": gettext_lazy("It must be %(le)s or less."),
+    "date_parsing": gettext_lazy("This value must be a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": gettext_lazy(
+        "This value must be a date (YYYY-MM-DD)."
+    ),
+    "datetime_parsing": gettext_lazy(
+        "This value must be a date and time with its offset (ISO 8601)."
+    ),
+    "datetime_from_date_parsing": gettext_lazy(
+        "This value must be a date and time with its offset (ISO 8601)."
+    ),
+    "timezone_aware": gettext_lazy("The time must carry its offset, e.g. -03:00."),
+    "bool_parsing": gettext_lazy("This value must be true or false."),
+    "enum": gettext_lazy("This value must be one of: %(expected)s."),
+    "literal_error": gettext_lazy("This value must be one of: %(expected)s."),
+}
+# Our own validators' messages come as "Value error, <message>".
+VALUE_ERROR_PREFIX = "Value error, "
+
+
 def _detail(error: dict[str, Any]) -> dict[str, Any]:
     location = [str(part) for part in error.get("loc", ())]
-    return {
-        "field": ".".join(location),
-        "code": str(error.get("type", "invalid")),
-        "message": str(error.get("msg", "")),
-    }
+    kind = str(error.get("type", "invalid"))
+    message = str(error.get("msg", ""))
+    if kind in VALIDATION_MESSAGES:
+        context = {key: str(value) for key, value in error.get("ctx", {}).items()}
+        try:
+            message = str(VALIDATION_MESSAGES[kind]) % context
+        except KeyError:
+            # A limit pydantic did not report: its own message says more.
+            pass
+    elif message.startswith(VALUE_ERROR_PREFIX):
+        message = message.removeprefix(VALUE_ERROR_PREFIX)
+    return {"field": ".".join(location), "code": kind, "message": message}
 
 
 def validation_body(exc: DjangoValidationError) -> dict[str, Any]:
