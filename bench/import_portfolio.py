@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import drop_database, fresh_database
 
 FIRST_NAMES = [
     "MARÍA",
@@ -134,28 +135,6 @@ def write_portfolio(path: Path, rows: int, seed: int = 20250331) -> None:
             )
 
 
-def fresh_database(url: str | None, workdir: Path) -> tuple[str, str | None]:
-    """Return the URL of an empty database, and one to drop it with."""
-    if not url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
-    if url.startswith("sqlite"):
-        return url, None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'recupero'}_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
 def baseline(path: Path) -> float:
     """Load the file the least a program can: csv reader, one executemany.
 
@@ -211,7 +190,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="recupero-bench-") as tmp:
         workdir = Path(tmp)
-        url, created = fresh_database(args.database_url, workdir)
+        url, created = fresh_database(args.database_url, workdir, "bench")
         os.environ.update(
             DATABASE_URL=url,
             RECUPERO_VAR_DIR=str(workdir),

@@ -32,32 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import Dialect, drop_database, fresh_database
 
 CHUNK = 100_000
-TS = "2025-06-30 12:00:00"
-
-
-def fresh_database(url: str | None, workdir: Path) -> tuple[str, str | None]:
-    """Return the URL of an empty database, and the name to drop it by."""
-    if not url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", None
-    if url.startswith("sqlite"):
-        return url, None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'recupero'}_mass_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def main() -> int:
@@ -69,7 +47,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="recupero-bench-") as tmp:
         workdir = Path(tmp)
-        url, created = fresh_database(args.database_url, workdir)
+        url, created = fresh_database(args.database_url, workdir, "mass")
         os.environ.update(
             DATABASE_URL=url,
             RECUPERO_VAR_DIR=str(workdir),
@@ -89,39 +67,6 @@ def main() -> int:
 
 
 # -- the book --------------------------------------------------------------
-
-
-class Dialect:
-    """The few expressions that SQLite and PostgreSQL write differently."""
-
-    def __init__(self, vendor: str) -> None:
-        self.pg = vendor == "postgresql"
-
-    def series(self, lo: int, hi: int) -> tuple[str, str]:
-        """Return a WITH clause and a FROM item giving ``i`` from lo to hi."""
-        if self.pg:
-            return "", f"generate_series({lo}::bigint, {hi}) AS n(i)"
-        return (
-            f"WITH RECURSIVE n(i) AS (SELECT {lo} UNION ALL "
-            f"SELECT i + 1 FROM n WHERE i < {hi})",
-            "n",
-        )
-
-    def money(self, cents: str) -> str:
-        return f"({cents})::numeric / 100" if self.pg else f"({cents}) / 100.0"
-
-    def padded(self, number: str, width: int) -> str:
-        if self.pg:
-            return f"lpad(({number})::text, {width}, '0')"
-        return f"printf('%0{width}d', {number})"
-
-    @property
-    def timestamp(self) -> str:
-        return f"TIMESTAMPTZ '{TS}+00'" if self.pg else f"'{TS}'"
-
-    @property
-    def empty_json(self) -> str:
-        return "'{}'::jsonb" if self.pg else "'{}'"
 
 
 def build_book(accounts: int) -> dict:
