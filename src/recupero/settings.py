@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "recupero.access",
     "recupero.console",
     "recupero.api",
+    "recupero.payments",
 ]
 
 MIDDLEWARE = [
