@@ -12,7 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from recupero.parties.models import Debtor, IdentityStatus
+from recupero.parties.models import (
+    ContactKind,
+    ContactPoint,
+    Debtor,
+    IdentityStatus,
+    PhoneType,
+)
 from recupero.portfolios.models import ImportJob, ImportProfile, ImportStatus
 from tests.screens import PASSWORD, add_account, make_agent, make_book, table_rows
 
@@ -275,6 +281,25 @@ def test_search_finds_a_debtor_whose_cuit_failed_its_check(agent_client, book, q
 )
 def test_search_by_phone_in_any_written_form(agent_client, book, query):
     assert found(agent_client, query) == ["A-0001", "S-9"]
+
+
+@pytest.mark.parametrize("query", ["15-2630-8038", "15 2630 8038", "1526308038"])
+def test_search_finds_a_mobile_said_without_its_area_code(agent_client, book, query):
+    # The file wrote the number internationally, so neither what it said nor
+    # the stored +5491126308038 holds the digits 15 2630 8038 in a row.
+    diaz = Debtor.objects.create(identity_key="ext:diaz", name="DIAZ, ROSA")
+    ContactPoint.objects.create(
+        debtor=diaz,
+        kind=ContactKind.PHONE,
+        raw="+54 9 11 2630-8038",
+        value="+5491126308038",
+        phone_type=PhoneType.MOBILE,
+    )
+    add_account(
+        book.card_juan.creditor, book.cards, diaz, "D-1", stage="activa", days=0
+    )
+
+    assert found(agent_client, query) == ["D-1"]
 
 
 def test_search_without_match_says_so(agent_client, book):

@@ -105,6 +105,11 @@ def debtors_with_phone(text: str, *, via: str = "") -> Q | None:
     e164 = normalise_phone(text).e164
     if e164:
         match |= Q(value__in=[e164, *same_line_candidates(e164)])
+    subscriber = digits.removeprefix("15")
+    if subscriber != digits and len(subscriber) >= MIN_PHONE_DIGITS:
+        # A mobile said without its area code, "15-2630-8038": the 15 only
+        # marks a mobile, which is stored as +549, area code, subscriber.
+        match |= Q(value__startswith="+549", value__endswith=subscriber)
     phones = (
         ContactPoint.objects.filter(kind=ContactKind.PHONE)
         .annotate(raw_digits=_without_separators("raw"))
