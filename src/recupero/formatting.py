@@ -24,6 +24,11 @@ def format_count(number: int | None, locale: str = "es_AR") -> str:
     return format_decimal(number, format="#,##0", locale=locale)
 
 
+def format_counted(number: int, one: str, many: str) -> str:
+    """Return ``1 cuenta`` or ``2.598 cuentas``: the count and its noun."""
+    return f"{format_count(number)} {one if number == 1 else many}"
+
+
 def format_date(value: datetime.date | None) -> str:
     """Return the date as dd/mm/aaaa."""
     if value is None:

@@ -146,7 +146,7 @@ def test_a_search_that_changed_fails_the_job_and_records_nothing(
     assert job.status == MassJobStatus.FAILED
     assert job.error == (
         "La búsqueda ahora encuentra 6 cuentas y se confirmaron 5: no se registró "
-        "nada. Revise la búsqueda y confirme de nuevo."
+        "nada. Revisá la búsqueda y confirmá de nuevo."
     )
     assert not Activity.objects.exists()
     html = client.get(reverse("console:mass_job", args=[job.pk])).content.decode()

@@ -22,7 +22,7 @@ from recupero.collections.actions import (
     register_mass_result,
 )
 from recupero.collections.models import MassJobStatus, MassResultJob, ResultCode
-from recupero.formatting import format_count
+from recupero.formatting import format_count, format_counted
 from recupero.portfolios.listing import search_accounts
 from recupero.portfolios.models import Account, Creditor, Portfolio
 
@@ -131,9 +131,10 @@ def _record(job: MassResultJob) -> int:
     found = accounts.count()
     if found != job.expected:
         raise JobRefused(
-            f"La búsqueda ahora encuentra {format_count(found)} cuentas y se "
+            "La búsqueda ahora encuentra "
+            f"{format_counted(found, 'cuenta', 'cuentas')} y se "
             f"confirmaron {format_count(job.expected)}: no se registró nada. "
-            "Revise la búsqueda y confirme de nuevo."
+            "Revisá la búsqueda y confirmá de nuevo."
         )
     return register_mass_result(
         Account.objects.filter(pk__in=accounts.values("pk")),

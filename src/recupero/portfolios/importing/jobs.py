@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from recupero.formatting import format_count, format_date
+from recupero.formatting import format_count, format_counted, format_date
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.importing.loading import ChunkCounts, ChunkLoader
 from recupero.portfolios.importing.mapping import (
@@ -313,11 +313,11 @@ def _interrupted_message(job: ImportJob, error: Exception) -> str:
 def summary(job: ImportJob) -> str:
     """Return one line that says what the import did."""
     parts = [
-        f"{format_count(job.rows_read)} filas leídas",
-        f"{format_count(job.rows_created)} cuentas nuevas",
-        f"{format_count(job.rows_updated)} actualizadas",
-        f"{format_count(job.rows_unchanged)} sin cambios",
-        f"{format_count(job.rows_rejected)} rechazadas",
-        f"{format_count(job.rows_with_warnings)} con advertencias",
+        format_counted(job.rows_read, "fila leída", "filas leídas"),
+        format_counted(job.rows_created, "cuenta nueva", "cuentas nuevas"),
+        format_counted(job.rows_updated, "actualizada", "actualizadas"),
+        format_counted(job.rows_unchanged, "sin cambios", "sin cambios"),
+        format_counted(job.rows_rejected, "rechazada", "rechazadas"),
+        format_counted(job.rows_with_warnings, "con advertencias", "con advertencias"),
     ]
     return ", ".join(parts) + "."
