@@ -1,0 +1,1 @@
+"""Payment networks: Pago Fácil / Rapipago slips and Pago Mis Cuentas files."""
