@@ -342,3 +342,16 @@ def test_result_codes_are_listed(office):
     promise = next(code for code in codes if code["code"] == "PP")
     assert promise["requires_promise"] is True
     assert promise["state_event"] == "promise_taken"
+
+
+def test_a_method_an_endpoint_does_not_take_is_refused_as_json(api_book, office):
+    card = api_book.book.card_juan.pk
+
+    response = office.delete(f"/api/v1/accounts/{card}/activities")
+
+    assert response.status_code == 405
+    assert response.json() == {
+        "code": "method_not_allowed",
+        "message": "Este recurso no acepta DELETE.",
+    }
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
