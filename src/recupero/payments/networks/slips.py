@@ -211,6 +211,8 @@ def _write_parties(pdf: FPDF, slip: Slip, *, creditor: str, debtor: str) -> None
         ("Número de cliente", str(slip.client)),
     )
     for label, value in rows:
+        if not value:
+            continue
         pdf.set_font("Helvetica", "B", 10)
         pdf.cell(45, 6, f"{label}:")
         pdf.set_font("Helvetica", "", 10)
