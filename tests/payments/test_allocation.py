@@ -616,3 +616,22 @@ def test_allocation_lines_are_plain_values():
     assert line == Allocation("I1", Component.CAPITAL, D("1.00"))
     with pytest.raises(AttributeError):
         line.amount = D("2.00")  # type: ignore[misc]
+
+
+def test_penalty_already_charged_is_not_accrued_again():
+    # The creditor sent I1 with 5.00 of penalty up to 10/03; the engine
+    # accrues from 11/03 to 15/03: 1,000.00 x 0.001 x 5 = 5.00 more.
+    charges = [
+        Charge(
+            "I1",
+            day(3, 5),
+            Amounts(penalty_interest=D("5.00"), capital=D("1000.00")),
+            penalty_accrued_through=day(3, 10),
+        )
+    ]
+
+    result = allocate(charges, [], as_of=day(3, 15), settings=PENALTY_0_1_PER_DAY)
+
+    i1 = result.get_charge("I1")
+    assert (i1.penalty_accrued, i1.open.penalty_interest) == (D("5.00"), D("10.00"))
+    assert i1.days_late == 10

@@ -330,7 +330,10 @@ class _OpenCharge:
             charge=charge,
             position=position,
             open={c: charge.open.get(c) for c in Component},
-            accrued_through=charge.penalty_accrued_through or charge.due_on,
+            # Penalty never accrues before the due date, whatever came in.
+            accrued_through=max(
+                charge.due_on, charge.penalty_accrued_through or charge.due_on
+            ),
         )
 
     def take(self, component: Component, amount: Decimal) -> Allocation:
