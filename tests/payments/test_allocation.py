@@ -6,7 +6,7 @@ penalty TNA of 36.5 % is 0.1 % a day, which keeps them easy to check.
 
 import datetime
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -596,6 +596,34 @@ def test_a_reversed_payment_counts_as_if_never_made(scenario):
 
 
 @PROPERTIES
+@given(scenarios(), positive_cents, st.integers(min_value=1, max_value=30))
+def test_a_later_payment_leaves_earlier_allocations_alone(scenario, amount, days):
+    charges, payments, reversals, as_of, waterfall = scenario
+    later_day = as_of + datetime.timedelta(days=days)
+    later = Payment("LATER", later_day, amount, sequence=0)
+
+    before = allocate(charges, payments, reversals, as_of=as_of, settings=waterfall)
+    after = allocate(
+        charges, [*payments, later], reversals, as_of=later_day, settings=waterfall
+    )
+
+    assert after.payments[:-1] == before.payments
+
+
+@PROPERTIES
+@given(scenarios())
+def test_penalty_without_payments_is_simple_interest_on_overdue_capital(scenario):
+    charges, _, _, as_of, waterfall = scenario
+
+    result = allocate(charges, [], as_of=as_of, settings=waterfall)
+
+    for charge, outcome in zip(charges, result.charges, strict=True):
+        days = max(0, (as_of - charge.due_on).days)
+        expected = charge.open.capital * waterfall.penalty_tna * days / (100 * 365)
+        assert outcome.penalty_accrued == expected.quantize(D("0.01"), ROUND_HALF_UP)
+
+
+@PROPERTIES
 @given(scenarios(), st.data())
 def test_a_payment_id_is_never_applied_twice(scenario, data):
     charges, payments, reversals, as_of, waterfall = scenario
@@ -635,3 +663,10 @@ def test_penalty_already_charged_is_not_accrued_again():
     i1 = result.get_charge("I1")
     assert (i1.penalty_accrued, i1.open.penalty_interest) == (D("5.00"), D("10.00"))
     assert i1.days_late == 10
+
+
+def test_a_float_penalty_rate_is_refused():
+    with pytest.raises(AllocationError) as refused:
+        AllocationSettings(penalty_tna=36.5)  # type: ignore[arg-type]
+
+    assert refused.value.code == ErrorCode.WATERFALL

@@ -217,9 +217,9 @@ class AllocationSettings:
                 "gastos, punitorios, intereses (con su IVA) y capital.",
                 code=ErrorCode.WATERFALL,
             )
-        if self.penalty_tna < 0:
+        if not isinstance(self.penalty_tna, Decimal) or self.penalty_tna < 0:
             raise AllocationError(
-                "La tasa de punitorios no puede ser negativa.",
+                "La tasa de punitorios debe ser un Decimal no negativo.",
                 code=ErrorCode.WATERFALL,
             )
 
@@ -301,10 +301,18 @@ class AllocationResult:
         return sum((p.payment.amount for p in self.payments if not p.is_reversed), ZERO)
 
     def get_charge(self, key: str) -> ChargeResult:
-        return next(c for c in self.charges if c.key == key)
+        """Return the installment ``key``; ``KeyError`` if there is none."""
+        for charge in self.charges:
+            if charge.key == key:
+                return charge
+        raise KeyError(key)
 
     def get_payment(self, payment_id: str) -> PaymentResult:
-        return next(p for p in self.payments if p.payment.id == payment_id)
+        """Return the payment ``payment_id``; ``KeyError`` if there is none."""
+        for paid in self.payments:
+            if paid.payment.id == payment_id:
+                return paid
+        raise KeyError(payment_id)
 
 
 # -- the replay ---------------------------------------------------------------
