@@ -382,13 +382,13 @@ def allocate(
     and charges with nothing open.
     """
     settings = settings or AllocationSettings()
-    payments = list(payments)
-    reversed_on = _check_reversals(reversals, _check_payments(payments, as_of), as_of)
+    by_id = _check_payments(payments, as_of)
+    reversed_on = _check_reversals(reversals, by_id, as_of)
     _check_charges(charges)
 
     book = [_OpenCharge.start(charge, i) for i, charge in enumerate(charges)]
     results = []
-    for payment in sorted(payments, key=_replay_key):
+    for payment in sorted(by_id.values(), key=_replay_key):
         if payment.id in reversed_on:
             results.append(PaymentResult(payment, (), ZERO, reversed_on[payment.id]))
             continue
@@ -501,7 +501,7 @@ def _is_cents(amount: object) -> bool:
 
 
 def _check_payments(
-    payments: list[Payment], as_of: datetime.date
+    payments: Iterable[Payment], as_of: datetime.date
 ) -> dict[str, Payment]:
     """Return the payments by id, refusing duplicates and bad amounts."""
     by_id: dict[str, Payment] = {}
