@@ -10,7 +10,9 @@ Conventions, each chosen once for every system (see ``docs/quoting.md``):
 - Interest and IVA are rounded to cents half-up each period, from the
   unrounded rate times the remaining capital; the last installment takes
   whatever capital is left, so capital is repaid exactly to the cent and a
-  plan of N installments has N lines, never N + 1.
+  plan of N installments has N lines, never N + 1. The residue is cents on
+  usual plans; on long plans at high rates the half cent by which the
+  equal installment is rounded compounds, and the last line shows it.
 - Due dates are the anchor (the first due date) plus k months, never the
   previous date plus one month, so 31/01 gives 28/02 and then 31/03. Each
   is then moved to the next business day (weekends and Argentine national
@@ -197,7 +199,9 @@ def _check_amount(name: str, label: str, value: Decimal, *, positive: bool) -> N
         raise QuoteError(name, label, "tiene más de dos decimales.")
 
 
-def _check_percentage(name: str, label: str, value: Decimal, top: Decimal | None):
+def _check_percentage(
+    name: str, label: str, value: Decimal, top: Decimal | None
+) -> None:
     if not isinstance(value, Decimal) or not value.is_finite():
         raise QuoteError(name, label, "debe ser un porcentaje (Decimal).")
     if value < 0:
@@ -245,9 +249,8 @@ def annual_effective_rate(tna: Decimal, basis: DayCountBasis) -> Decimal:
         return (growth - 1) * HUNDRED
 
 
-def _period_rate(
-    tna: Decimal, basis: DayCountBasis, days: int
-) -> Decimal:  # a fraction, not a percentage
+def _period_rate(tna: Decimal, basis: DayCountBasis, days: int) -> Decimal:
+    """Return the rate of one period as a fraction, not a percentage."""
     if basis is DayCountBasis.MONTHLY:
         return tna / HUNDRED / 12
     return tna / HUNDRED * days / 365
@@ -350,7 +353,9 @@ def quote_plan(
         system=system,
         basis=basis,
         tna=tna,
-        tem=monthly_effective_rate(tna, basis).quantize(Decimal("0.0001")),
+        tem=monthly_effective_rate(tna, basis).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        ),
         tea=_cents(annual_effective_rate(tna, basis)),
         iva_rate=iva_rate,
         start=start,
@@ -514,7 +519,7 @@ def _cft(
             high *= 2
             if high > 10**9:  # no real plan costs this much
                 return None
-        while high - low > Decimal("1e-12"):
+        while high - low > Decimal("1e-10"):
             middle = (low + high) / 2
             if excess(middle) > 0:
                 low = middle
