@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from recupero.formatting import format_money
 
@@ -219,7 +220,7 @@ class Layout:
 
     def read(
         self, record: str, *, line: int | None = None, file_name: str | None = None
-    ) -> dict[str, object]:
+    ) -> dict[str, Any]:
         """Return the values of ``record`` by field name.
 
         ``record`` is one line without its line ending. ``line`` and
@@ -233,7 +234,7 @@ class Layout:
                 line=line,
                 file_name=file_name,
             )
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for field in self.fields:
             raw = record[field.start - 1 : field.end]
             try:

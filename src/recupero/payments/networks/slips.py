@@ -160,12 +160,12 @@ def read_slip_code(code: str) -> Slip:
                 label=name.upper(),
             )
     return Slip(
-        company=values["company"],  # type: ignore[arg-type]
-        amount=values["amount"],  # type: ignore[arg-type]
-        due_date=values["due_date"],  # type: ignore[arg-type]
-        client=values["client"],  # type: ignore[arg-type]
-        surcharge=values["surcharge"],  # type: ignore[arg-type]
-        days_to_second_due=values["days_to_second_due"],  # type: ignore[arg-type]
+        company=values["company"],
+        amount=values["amount"],
+        due_date=values["due_date"],
+        client=values["client"],
+        surcharge=values["surcharge"],
+        days_to_second_due=values["days_to_second_due"],
     )
 
 
