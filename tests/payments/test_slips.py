@@ -264,6 +264,16 @@ def test_slip_pdf_shows_parties_amounts_and_dates_as_people_read_them(written_sl
         assert shown in content, shown
 
 
+def test_slip_pdf_without_second_due_date_shows_one_due(tmp_path):
+    slip = Slip(1234, Decimal("1500.50"), datetime.date(2025, 3, 10), 12345678)
+
+    content = pdf_streams(slip_pdf(tmp_path / "c.pdf", slip, creditor="", debtor=""))
+
+    assert "(1er vencimiento) Tj" in content
+    assert "2do vencimiento" not in content
+    assert "Acreedor" not in content  # an empty name leaves its row out
+
+
 def test_slip_pdf_refuses_a_slip_it_cannot_code(tmp_path):
     slip = Slip(1234, Decimal("1000000.00"), datetime.date(2025, 3, 10), 1)
 

@@ -185,6 +185,7 @@ class Layout:
         self.fields = tuple(fields)
         self._check_coverage()
         self.by_name = {field.name: field for field in self.fields}
+        self._value_names = frozenset(self.value_names)
 
     def _check_coverage(self) -> None:
         # A gap or an overlap is a typo in a definition; fail at import time
@@ -210,7 +211,7 @@ class Layout:
 
     def write(self, values: Mapping[str, object]) -> str:
         """Return the record for ``values``; a missing or unfit value raises."""
-        unknown = set(values) - set(self.value_names)
+        unknown = set(values) - self._value_names
         if unknown:
             raise RecordError(
                 "unknown_field", f"{self.name}: campos desconocidos {sorted(unknown)}"

@@ -22,6 +22,7 @@ from typing import Any
 
 from recupero.formatting import format_money
 from recupero.payments.networks.layouts import (
+    Field,
     Layout,
     RecordError,
     amount,
@@ -39,7 +40,7 @@ AAAAMMDD = "%Y%m%d"
 LINE_END = "\r\n"
 
 
-def _head(kind: str, record_kind: str) -> tuple:
+def _head(kind: str, record_kind: str) -> tuple[Field, ...]:
     return (
         constant("record_type", 1, record_kind, "tipo de registro"),
         constant("network", 2, BANELCO, "código Banelco"),
