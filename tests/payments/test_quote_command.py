@@ -128,6 +128,8 @@ def test_table_shows_fees_when_there_are_some():
         ("--principal=abc", "--principal: «abc» no es un número"),
         ("--principal=1.2.3", "--principal: «1.2.3» no es un número"),
         ("--principal=0", "--principal: debe ser mayor que cero."),
+        # One point and three digits: a thousand or one and a bit? Refused.
+        ("--principal=1.234", "--principal: «1.234» tiene más de dos decimales."),
         ("--principal=10,555", "--principal: «10,555» tiene más de dos decimales."),
         ("--tna=-5", "--tna: no puede ser menor que cero."),
         ("--installments=0", "--installments: debe haber al menos una."),

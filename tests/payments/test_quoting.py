@@ -478,6 +478,11 @@ def test_merging_limits_keeps_the_stricter_of_each():
             "El capital: tiene más de dos decimales.",
         ),
         ({"installments": 0}, "installments", "Las cuotas: debe haber al menos una."),
+        (
+            {"installments": 601},
+            "installments",
+            "Las cuotas: no pueden ser más de 600.",
+        ),
         ({"tna": D("-1")}, "tna", "La TNA: no puede ser menor que cero."),
         ({"system": "none"}, "tna", "La TNA: un plan sin interés lleva TNA 0."),
         (

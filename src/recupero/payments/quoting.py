@@ -51,6 +51,9 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 DEFAULT_IVA = Decimal("21")
+# Fifty years of monthly installments: past any plan a collections agency
+# offers, and a bound on the work a mistyped count can ask for.
+MAX_INSTALLMENTS = 600
 
 # Wide enough that rounding the inner arithmetic never shows in cents even
 # for long plans at high Argentine rates.
@@ -395,6 +398,10 @@ def _check_plan(
         raise QuoteError("tna", "La TNA", "un plan sin interés lleva TNA 0.")
     if not isinstance(installments, int) or installments < 1:
         raise QuoteError("installments", "Las cuotas", "debe haber al menos una.")
+    if installments > MAX_INSTALLMENTS:
+        raise QuoteError(
+            "installments", "Las cuotas", f"no pueden ser más de {MAX_INSTALLMENTS}."
+        )
     _check_percentage("iva", "El IVA", iva_rate, HUNDRED)
     _check_amount("down_payment", "El anticipo", down_payment, positive=False)
     if down_payment >= cash.amount:
