@@ -314,7 +314,10 @@ def quote_plan(
     The discount comes off the principal first, the down payment (paid on
     ``start``) off what remains, and the rest is financed. ``start`` is the
     day the plan is agreed; by default one month before ``first_due``.
-    Raise ``QuoteError`` naming the field of the first bad value.
+    Each due date is moved to a business day by ``is_business_day``, but
+    interest (under days/365, its days) follows the scheduled dates: paying
+    on the moved date is paying on time. Raise ``QuoteError`` naming the
+    field of the first bad value.
     """
     system = _parse_choice("system", "El sistema", AmortizationSystem, system)
     basis = _parse_choice("basis", "La base de días", DayCountBasis, basis)
