@@ -31,6 +31,8 @@ from recupero.parties.models import (
     Relation,
     Source,
 )
+from recupero.payments.ledger import ENTRY_FIELDS, balance_entries
+from recupero.payments.models import LedgerEntry
 from recupero.portfolios.actions import get_or_create_portfolio
 from recupero.portfolios.importing.mapping import (
     AMOUNT_FIELDS,
@@ -327,6 +329,7 @@ class ChunkLoader:
             accepted, existing, debtors, changed, now
         )
         self._write_snapshots(accepted, existing, current, older)
+        self._post_to_ledgers(existing, current, now)
         self._write_contacts(accepted, debtors, existed, now)
         self._write_issues(rows)
         return self._count(rows, created, updated)
@@ -671,6 +674,28 @@ class ChunkLoader:
         insert_rows(
             BalanceSnapshot, SNAPSHOT_FIELDS, added, conflict=("account", "as_of")
         )
+
+    def _post_to_ledgers(
+        self, existing: dict[str, dict[str, Any]], current: list[Snapshot], now: object
+    ) -> None:
+        """Post what each current statement changes to the account's ledger.
+
+        A new account opens its ledger with the amounts the file states; a
+        known one gets the differences, so the account's amounts stay the
+        sums of its ledger. Older statements only go to the history.
+        """
+        entries = []
+        for account_id, row in current:
+            old = existing.get(row.number)
+            entries += balance_entries(
+                account_id,
+                row.values,
+                old,
+                value_date=row.values["balance_as_of"],
+                posted_at=now,
+                import_job_id=self.job.pk,
+            )
+        insert_rows(LedgerEntry, ENTRY_FIELDS, entries)
 
     @staticmethod
     def _amounts(row: AccountRow) -> tuple[object, ...]:

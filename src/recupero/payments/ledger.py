@@ -1,0 +1,137 @@
+"""The cuenta corriente: what is posted to an account and what it sums to.
+
+The account's capital, interest and fees are each the sum of the ledger's
+entries of that component. Whatever changes an amount posts the entry in
+the same transaction as the change (the portfolio import posts the
+difference a creditor's file states); ``disagreements`` finds any account
+where the two part, and the statement lists the entries with the running
+balance.
+"""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from recupero.payments.models import Component, EntryKind, LedgerEntry
+from recupero.portfolios.models import Account
+
+ZERO = Decimal("0.00")
+COMPONENTS = tuple(Component.values)
+# The columns a bulk writer passes, in this order, for each entry.
+ENTRY_FIELDS = (
+    "account",
+    "value_date",
+    "posted_at",
+    "kind",
+    "component",
+    "amount",
+    "import_job",
+)
+
+
+def balance_entries(
+    account_id: int,
+    stated: Mapping[str, Decimal],
+    before: Mapping[str, Decimal] | None,
+    *,
+    value_date: datetime.date,
+    posted_at: object,
+    import_job_id: int | None,
+) -> list[tuple[object, ...]]:
+    """Return the entries that take an account from ``before`` to ``stated``.
+
+    A new account (``before`` is None) opens with one entry per non-zero
+    amount; a known one gets the difference of each amount the file
+    states, so reading the same figures again posts nothing. Rows are in
+    the order of ``ENTRY_FIELDS``, for a bulk insert.
+    """
+    kind = EntryKind.OPENING if before is None else EntryKind.BALANCE_UPDATE
+    rows = []
+    for component in COMPONENTS:
+        if component not in stated:
+            continue
+        was = ZERO if before is None else before[component]
+        difference = stated[component] - was
+        if difference:
+            rows.append(
+                (
+                    account_id,
+                    value_date,
+                    posted_at,
+                    kind,
+                    component,
+                    difference,
+                    import_job_id,
+                )
+            )
+    return rows
+
+
+def _ledger_sum(component: str) -> Coalesce:
+    total = (
+        LedgerEntry.objects.filter(account=OuterRef("pk"), component=component)
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return Coalesce(Subquery(total, output_field=money), ZERO, output_field=money)
+
+
+def disagreements(accounts: QuerySet[Account] | None = None) -> QuerySet[Account]:
+    """Return the accounts whose amounts are not their ledger's sums.
+
+    Empty when all is well; anything else is a bug to investigate, listed
+    with the ledger's figures beside the account's (``ledger_capital`` …).
+    """
+    if accounts is None:
+        accounts = Account.objects.all()
+    annotated = accounts.annotate(
+        **{f"ledger_{name}": _ledger_sum(name) for name in COMPONENTS}
+    )
+    differs = Q()
+    for name in COMPONENTS:
+        differs |= ~Q(**{name: F(f"ledger_{name}")})
+    return annotated.filter(differs)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    entry: LedgerEntry
+    debit: Decimal | None
+    credit: Decimal | None
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class Statement:
+    account: Account
+    lines: Sequence[StatementLine]
+    debits: Decimal
+    credits: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debits - self.credits
+
+
+def statement(account: Account) -> Statement:
+    """Return the account's entries in value-date order with the balance after
+    each: the statement of account (estado de cuenta)."""
+    entries = LedgerEntry.objects.filter(account=account).select_related("import_job")
+    lines = []
+    balance = debits = credits = ZERO
+    for entry in entries.order_by("value_date", "id"):
+        balance += entry.amount
+        if entry.amount > 0:
+            debits += entry.amount
+            lines.append(StatementLine(entry, entry.amount, None, balance))
+        else:
+            credits -= entry.amount
+            lines.append(StatementLine(entry, None, -entry.amount, balance))
+    return Statement(account, lines, debits, credits)
