@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import zlib
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from recupero.payments.networks.slips import (
     read_slip_code,
     slip_pdf,
 )
+from tests.payments.pdfs import pdf_text
 
 # TV-PF-1: company 1234, $ 1.500,50 due 10/03/2025 (AADDD 25069), client
 # 12345678, surcharge $ 75,25 due ten days later.
@@ -181,16 +181,7 @@ def test_check_code_shape_refuses_43_digits():
 
 
 def pdf_streams(path):
-    """Return the page content of a PDF as text, inflating its streams."""
-    data = path.read_bytes()
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL)
-    inflated = []
-    for stream in streams:
-        try:
-            inflated.append(zlib.decompress(stream))
-        except zlib.error:
-            inflated.append(stream)
-    return b"\n".join(inflated).decode("latin-1")
+    return pdf_text(path.read_bytes())
 
 
 def read_itf(content):

@@ -21,7 +21,6 @@ of one public implementation that restarts at 1 on the tenth digit.
 
 import datetime
 import itertools
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +37,7 @@ from recupero.payments.networks.layouts import (
     date,
     number,
 )
+from recupero.payments.pdf import latin1
 
 CODE_LENGTH = 42
 
@@ -216,7 +216,7 @@ def _write_parties(pdf: FPDF, slip: Slip, *, creditor: str, debtor: str) -> None
         pdf.set_font("Helvetica", "B", 10)
         pdf.cell(45, 6, f"{label}:")
         pdf.set_font("Helvetica", "", 10)
-        pdf.cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, latin1(value), new_x="LMARGIN", new_y="NEXT")
 
 
 def _write_dues(pdf: FPDF, slip: Slip) -> None:
@@ -245,15 +245,3 @@ def _draw_barcode(pdf: FPDF, code: str) -> None:
     pdf.set_xy(x, y + BAR_HEIGHT_MM + 1)
     pdf.set_font("Courier", "", 9)
     pdf.cell(width, 5, code, align="C")
-
-
-def _latin1(value: str) -> str:
-    # The PDF's built-in fonts cover Latin-1, which holds Spanish names; a
-    # name outside it keeps its letters without accents rather than failing.
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
-        plain = unicodedata.normalize("NFKD", value)
-        plain = "".join(c for c in plain if not unicodedata.combining(c))
-        return plain.encode("latin-1", "replace").decode("latin-1")
-    return value
