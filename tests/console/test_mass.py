@@ -70,7 +70,7 @@ def test_a_lost_count_says_so_and_records_nothing(client, back_office, floor, ex
 
     assert response.status_code == 400
     assert errors_of(response) == [
-        "Se perdió la cantidad de cuentas; revise la búsqueda y confirme de nuevo."
+        "Se perdió la cantidad de cuentas; revisá la búsqueda y confirmá de nuevo."
     ]
     assert "Se perdió la cantidad de cuentas" in response.content.decode()
     assert not Activity.objects.exists()
