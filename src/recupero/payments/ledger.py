@@ -16,11 +16,14 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from recupero.payments.models import Component, EntryKind, LedgerEntry
+from recupero.payments.models import ACCOUNT_COLUMN, Component, EntryKind, LedgerEntry
 from recupero.portfolios.models import Account
 
 ZERO = Decimal("0.00")
-COMPONENTS = tuple(Component.values)
+# The account's columns, each the sum of the ledger's components it holds.
+ACCOUNT_COLUMNS = ("capital", "interest", "fees")
+# What a creditor's file states: one figure per column.
+STATED = (Component.CAPITAL, Component.INTEREST, Component.FEES)
 # The columns a bulk writer passes, in this order, for each entry.
 ENTRY_FIELDS = (
     "account",
@@ -51,7 +54,7 @@ def balance_entries(
     """
     kind = EntryKind.OPENING if before is None else EntryKind.BALANCE_UPDATE
     rows = []
-    for component in COMPONENTS:
+    for component in STATED:
         if component not in stated:
             continue
         was = ZERO if before is None else before[component]
@@ -71,9 +74,10 @@ def balance_entries(
     return rows
 
 
-def _ledger_sum(component: str) -> Coalesce:
+def _ledger_sum(column: str) -> Coalesce:
+    components = [name for name, held in ACCOUNT_COLUMN.items() if held == column]
     total = (
-        LedgerEntry.objects.filter(account=OuterRef("pk"), component=component)
+        LedgerEntry.objects.filter(account=OuterRef("pk"), component__in=components)
         .order_by()
         .values("account")
         .annotate(total=Sum("amount"))
@@ -92,10 +96,10 @@ def disagreements(accounts: QuerySet[Account] | None = None) -> QuerySet[Account
     if accounts is None:
         accounts = Account.objects.all()
     annotated = accounts.annotate(
-        **{f"ledger_{name}": _ledger_sum(name) for name in COMPONENTS}
+        **{f"ledger_{name}": _ledger_sum(name) for name in ACCOUNT_COLUMNS}
     )
     differs = Q()
-    for name in COMPONENTS:
+    for name in ACCOUNT_COLUMNS:
         differs |= ~Q(**{name: F(f"ledger_{name}")})
     return annotated.filter(differs)
 
