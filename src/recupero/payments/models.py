@@ -525,3 +525,98 @@ class Installment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}/{self.number}"
+
+
+# -- payment networks ---------------------------------------------------------
+
+
+class PublishedDebt(models.Model):
+    """A bill published to a payment network for its debtor to pay there.
+
+    Pago Mis Cuentas identifies a payment by the debtor's reference and the
+    bill; the rendition's payments are matched back to these rows.
+    """
+
+    creditor = models.ForeignKey(
+        "portfolios.Creditor",
+        on_delete=models.PROTECT,
+        related_name="published_debts",
+        verbose_name=_("creditor"),
+    )
+    account = models.ForeignKey(
+        "portfolios.Account",
+        on_delete=models.PROTECT,
+        related_name="published_debts",
+        verbose_name=_("account"),
+    )
+    network = models.CharField(_("network"), max_length=20, choices=PaymentSource)
+    reference = models.CharField(_("debtor reference"), max_length=40)
+    bill = models.CharField(_("bill"), max_length=40)
+    first_due = models.DateField(_("first due date"))
+    first_amount = models.DecimalField(_("first amount"), **MONEY)
+    second_due = models.DateField(_("second due date"), null=True, blank=True)
+    second_amount = models.DecimalField(
+        _("second amount"), null=True, blank=True, **MONEY
+    )
+    third_due = models.DateField(_("third due date"), null=True, blank=True)
+    third_amount = models.DecimalField(
+        _("third amount"), null=True, blank=True, **MONEY
+    )
+    file_name = models.CharField(_("file name"), max_length=80)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("published debt")
+        verbose_name_plural = _("published debts")
+        ordering = ["-published_at", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["creditor", "network", "reference", "bill"],
+                name="one_published_bill",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}/{self.bill}"
+
+
+class Rendition(models.Model):
+    """A payment network's rendition file and how it reconciled.
+
+    ``report`` lists each payment line as matched (applied to its published
+    bill), unmatched (no such bill), or duplicate (already applied).
+    """
+
+    creditor = models.ForeignKey(
+        "portfolios.Creditor",
+        on_delete=models.PROTECT,
+        related_name="renditions",
+        verbose_name=_("creditor"),
+    )
+    network = models.CharField(_("network"), max_length=20, choices=PaymentSource)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("file fingerprint"), max_length=64)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    matched_amount = models.DecimalField(
+        _("amount matched"), default=Decimal("0.00"), **MONEY
+    )
+    report = models.JSONField(_("report"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
