@@ -63,22 +63,40 @@ WORK_ACCOUNTS = [
     *READ_STATES,
 ]
 
-AGENT = [*READ_BOOK, *ENRICH_CONTACTS, *WORK_ACCOUNTS]
+# Payment plans: an agent proposes, accepts and withdraws them
+# (``add``); approving one beyond the limits is ``change``, a supervisor's.
+PROPOSE_PLANS = [
+    *_model_permissions("payments.paymentplan", "view", "add"),
+    *_view("payments.installment"),
+]
+APPROVE_PLANS = ["payments.change_paymentplan"]
+
+AGENT = [*READ_BOOK, *ENRICH_CONTACTS, *WORK_ACCOUNTS, *PROPOSE_PLANS]
 SUPERVISOR = [
     *AGENT,
+    *APPROVE_PLANS,
     *READ_COLLECTIONS,
     *MASS_RESULT,
     *_model_permissions("access.accountassignment", "view", "add", "change", "delete"),
     *_view("access.area", "access.membership", "access.portfolioarea"),
 ]
-CASHIER = _view(
-    "parties.debtor",
-    "portfolios.creditor",
-    "portfolios.portfolio",
-    "portfolios.account",
-    # A payment may keep a promise: the cashier sees which.
-    "collections.promise",
-)
+# The till: open and close one, take payments, issue and reprint receipts.
+TAKE_PAYMENTS = [
+    *_view("payments.branch", "payments.receipt", "payments.ledgerentry"),
+    *_model_permissions("payments.till", "view", "add", "change"),
+    *_model_permissions("payments.payment", "view", "add"),
+]
+CASHIER = [
+    *_view(
+        "parties.debtor",
+        "portfolios.creditor",
+        "portfolios.portfolio",
+        "portfolios.account",
+        # A payment may keep a promise: the cashier sees which.
+        "collections.promise",
+    ),
+    *TAKE_PAYMENTS,
+]
 STRATEGY_MANAGER = [
     *READ_BOOK,
     *_model_permissions("portfolios.stage", "add", "change"),
