@@ -34,9 +34,8 @@ BOOK = HEADER + (
 )
 
 
-@pytest.fixture
-def book(make_profile, import_file):
-    """Four accounts of the creditor, imported so that their ledgers open."""
+def import_book(make_profile, import_file):
+    """Import the four accounts of ``BOOK``, so that their ledgers open."""
     profile = make_profile(
         account_number="cuenta",
         capital="capital",
@@ -47,6 +46,27 @@ def book(make_profile, import_file):
     )
     import_file(profile, BOOK)
     return Account.objects.order_by("number")
+
+
+def publish_on_1_march(creditor, file_dir, accounts=None, **options):
+    """Publish ``accounts`` (all by default) as on 1 March, first due 10 March."""
+    options = {
+        "company_code": COMPANY,
+        "first_due": D(2025, 3, 10),
+        "file_dir": file_dir,
+        **options,
+    }
+    with time_machine.travel(NOON_1_MARCH, tick=False):
+        return publish_debts(
+            creditor,
+            Account.objects.all() if accounts is None else accounts,
+            **options,
+        )
+
+
+@pytest.fixture
+def book(make_profile, import_file):
+    return import_book(make_profile, import_file)
 
 
 @pytest.fixture
@@ -67,21 +87,11 @@ def stranger(other_creditor):
 
 @pytest.fixture
 def publish(creditor, tmp_path):
-    """Return ``publish(**options)``: the creditor's accounts on 1 March."""
+    """Return ``publish(**options)``: ``publish_on_1_march`` into tmp/pmc."""
 
     def run(accounts=None, **options):
-        options = {
-            "company_code": COMPANY,
-            "first_due": D(2025, 3, 10),
-            "file_dir": tmp_path / "pmc",
-            **options,
-        }
-        with time_machine.travel(NOON_1_MARCH, tick=False):
-            return publish_debts(
-                creditor,
-                Account.objects.all() if accounts is None else accounts,
-                **options,
-            )
+        options.setdefault("file_dir", tmp_path / "pmc")
+        return publish_on_1_march(creditor, accounts=accounts, **options)
 
     return run
 
