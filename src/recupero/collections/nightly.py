@@ -32,6 +32,7 @@ from recupero.collections.transitions import (
     refresh_debtor_states,
 )
 from recupero.parties.models import ContactPoint
+from recupero.payments.plans import refresh_active_plans
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.models import Account, Creditor
 
@@ -79,6 +80,7 @@ def run_collections_night(
         accounts.with_balance().filter(balance__lte=0), Event.PAID_IN_FULL, at=at
     )
     promises = evaluate_due_promises(as_of, creditor=creditor, at=at)
+    refresh_active_plans(as_of, creditor=creditor)
     unreachable, reachable = classify_reachability(accounts, at=at)
     refresh_debtor_states(accounts, at=at)
     _audit_moves(accounts, as_of, at)
