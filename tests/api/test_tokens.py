@@ -121,7 +121,7 @@ def test_the_command_creates_lists_and_revokes_in_spanish(creditor, capsys):
     said, key, warning = capsys.readouterr().out.splitlines()
     token = ApiToken.objects.get()
     assert said == f"Token {token.pk} de api-acme:"
-    assert warning == "Guardala ahora: no se almacena y no se puede volver a mostrar."
+    assert warning == "Guardalo ahora: no se almacena y no se puede volver a mostrar."
     assert token.creditor == creditor
     assert token.user.username == "api-acme"
     assert bearer(key).get("/api/v1/accounts").status_code == 200

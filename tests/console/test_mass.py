@@ -135,3 +135,14 @@ def test_settled_and_deceased_accounts_are_left_out_and_not_counted(
     assert response.status_code == 302
     worked = Activity.objects.values_list("accounts__number", flat=True)
     assert sorted(worked) == ["T-1", "T-2", "T-3"]
+
+
+def test_the_message_of_a_result_on_one_account_is_singular(client, back_office, floor):
+    search = url("q=T-1")
+
+    response = client.post(
+        search, {"code": "ENV", "channel": "letter", "expected": 1}, follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Se registró «Comunicación enviada» en 1 cuenta."]

@@ -73,7 +73,8 @@ def test_command_import_unreadable_file_exits_with_error(profile, tmp_path):
 
 
 def test_command_import_unknown_profile_is_refused(profile, csv_path):
-    with pytest.raises(CommandError, match="no tiene un perfil 'otro'"):
+    refusal = "no tiene un perfil 'otro'; sus perfiles: 'cartera'"
+    with pytest.raises(CommandError, match=refusal):
         run_command(str(csv_path), creditor="acme", profile="otro")
 
 

@@ -261,6 +261,17 @@ def test_import_days_past_due_gives_due_date_the_cycle_agrees_with(
     }
 
 
+def test_an_impossible_statement_date_is_reported_once(make_profile, import_file):
+    profile = make_profile(
+        account_number="cuenta", balance="saldo", balance_as_of="fecha_saldo"
+    )
+
+    job = import_file(profile, "cuenta;saldo;fecha_saldo\n1001;1,00;31/13/2025\n")
+
+    assert list(job.issues.values_list("line", "field")) == [(2, "balance_as_of")]
+    assert not Account.objects.exists()
+
+
 @time_machine.travel(NOON_31_MARCH, tick=False)
 def test_import_snapshot_at_job_date_without_statement_date(make_profile, import_file):
     profile = make_profile(account_number="cuenta", balance="saldo")

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from recupero.access.audit import audit_read, record_audit
@@ -317,7 +318,11 @@ def mass_result(request: HttpRequest) -> HttpResponse:
         return _mass_page(request, search, form, found, status=400)
     messages.success(
         request,
-        _("Recorded %(result)s on %(count)s accounts.")
+        ngettext(
+            "Recorded %(result)s on %(count)s account.",
+            "Recorded %(result)s on %(count)s accounts.",
+            recorded,
+        )
         % {"result": data["code"].name, "count": format_count(recorded)},
     )
     return redirect(f"{reverse('portfolios:accounts')}?{request.GET.urlencode()}")

@@ -462,7 +462,9 @@ class RowMapper:
         if "is_legal" in self.mapped:
             values["is_legal"] = bool(found.get("is_legal"))
         as_of = found.get("balance_as_of")
-        if "balance_as_of" in self.mapped and as_of is None:
+        # A date that was there but wrong has already been reported.
+        unreadable = "balance_as_of" in _fields_in(row.issues)
+        if "balance_as_of" in self.mapped and as_of is None and not unreadable:
             self._error(
                 row, "balance_as_of", "date_missing", "falta la fecha del saldo"
             )

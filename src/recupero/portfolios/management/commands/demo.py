@@ -86,7 +86,7 @@ class Command(BaseCommand):
             import_summary(loaded),
             warnings_table(list_warning_kinds(loaded)),
             stage_table(stage_summary(creditor=setup.creditor)),
-            logins_table(options["addr"]),
+            logins_table(None if options["no_serve"] else options["addr"]),
         )
 
         if not options["no_serve"]:
@@ -227,9 +227,11 @@ def warnings_table(kinds: list[WarningKind]) -> Table | Text:
     return table
 
 
-def logins_table(address: str) -> Table:
+def logins_table(address: str | None) -> Table:
+    """The demo's users; with the address the application is served at."""
+    title = "Ingresos de la demo"
     table = Table(
-        title=f"Ingresos de la demo (http://{address}/)",
+        title=f"{title} (http://{address}/)" if address else title,
         title_justify="left",
         caption="Estas contraseñas son sólo para la demo: no las uses en producción.",
         caption_justify="left",

@@ -49,8 +49,13 @@ class Command(BaseCommand):
             creditor=creditor, name=options["profile"]
         ).first()
         if profile is None:
+            names = ImportProfile.objects.filter(creditor=creditor).values_list(
+                "name", flat=True
+            )
+            known = ", ".join(repr(name) for name in names.order_by("name"))
             raise CommandError(
-                f"El acreedor {creditor.code} no tiene un perfil {options['profile']!r}"
+                f"El acreedor {creditor.code} no tiene un perfil "
+                f"{options['profile']!r}; sus perfiles: {known or 'ninguno'}"
             )
         portfolio = self._portfolio(creditor, options["portfolio"])
 
