@@ -11,6 +11,7 @@ from recupero.access.models import AuditEvent
 from recupero.parties.models import Debtor
 from recupero.payments.models import PublishedDebt
 from recupero.payments.networks import pmc
+from recupero.payments.networks.layouts import RecordError
 from recupero.payments.networks.publishing import (
     PublicationError,
     publish_debts,
@@ -242,7 +243,7 @@ def test_publish_does_not_replace_a_file_already_there(book, publish, tmp_path):
 
 def test_a_value_that_does_not_fit_leaves_no_file_and_no_bill(book, publish, tmp_path):
     # The company code has 4 digits in the header.
-    with pytest.raises(pmc.RecordError):
+    with pytest.raises(RecordError):
         publish(company_code=12345)
 
     assert list((tmp_path / "pmc").iterdir()) == []

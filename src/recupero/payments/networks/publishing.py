@@ -35,6 +35,7 @@ from recupero.access.models import AuditAction
 from recupero.formatting import format_money
 from recupero.payments.models import PaymentSource, PublishedDebt
 from recupero.payments.networks import pmc
+from recupero.payments.networks.layouts import RecordError
 from recupero.portfolios.models import Account, Creditor
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def publish_debts(
     second the balance plus ``surcharge``. ``on`` is the file's date
     (today in the creditor's time zone by default). Raises
     ``PublicationError`` for dates or options that cannot be published and
-    ``pmc.RecordError`` for a value that does not fit the layout; either
+    ``RecordError`` for a value that does not fit the layout; either
     way no file and no row stays behind.
     """
     on = on or timezone.localdate(timezone=ZoneInfo(creditor.time_zone))
@@ -280,7 +281,10 @@ def _write_records(
     publication: Publication,
 ) -> None:
     head: dict[str, Any] = {"company": company_code, "date": on}
-    out.write(pmc.FAC_HEADER.write(head) + pmc.LINE_END)
+    try:
+        out.write(pmc.FAC_HEADER.write(head) + pmc.LINE_END)
+    except RecordError as error:
+        raise error.located(line=1, file_name=publication.file_name) from None
     batch: list[PublishedDebt] = []
     for line, (account_id, reference, balance) in enumerate(rows, start=2):
         debt = pmc.PublishedDebt(reference=reference, bill=bill, dues=dues.of(balance))
@@ -289,7 +293,7 @@ def _write_records(
             # streaming writer and ``pmc.write_fac`` cannot drift apart.
             values = pmc._fac_values(debt)
             out.write(pmc.FAC_DETAIL.write(values) + pmc.LINE_END)
-        except pmc.RecordError as error:
+        except RecordError as error:
             raise error.located(line=line, file_name=publication.file_name) from None
         batch.append(_row(publication, account_id, debt))
         publication.published += 1

@@ -116,7 +116,7 @@ def reconcile_rendition(
 ) -> Rendition:
     """Read a COB file, post its matched payments and return its report.
 
-    Raises ``pmc.RecordError`` for a file that cannot be read (naming the
+    Raises ``RecordError`` for a file that cannot be read (naming the
     line and field) and ``ReconciliationError`` for a file already
     reconciled or of a company the creditor never published with; then
     nothing is posted and no rendition is recorded.
