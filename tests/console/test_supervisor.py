@@ -382,6 +382,10 @@ def test_a_filter_moves_exactly_its_accounts_from_one_queue_to_another(
     moved_ids = {str(t["T-1"].pk), str(t["T-3"].pk)}
     audited = AuditEvent.objects.filter(actor=sol, object_type="portfolios.account")
     assert set(audited.values_list("object_id", flat=True)) == moved_ids
+    # The test client comes from 127.0.0.1, through the reassign page.
+    assert set(audited.values_list("ip_address", "path")) == {
+        ("127.0.0.1", "/supervision/reasignar/")
+    }
 
 
 def test_a_filter_by_assigned_agent_and_state(client, floor, sol):

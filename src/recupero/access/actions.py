@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -192,11 +193,13 @@ def assign_accounts(
     area: Area,
     agent: AbstractBaseUser | None = None,
     actor: AbstractBaseUser | None = None,
+    origin: HttpRequest | None = None,
 ) -> int:
     """Hand every account of ``accounts`` to ``area`` (and ``agent``).
 
     Set-based: one UPDATE for the accounts already assigned, bulk INSERTs
-    for the others, one audit row per account in bulk. Return how many.
+    for the others, one audit row per account in bulk, saying from where
+    when the page passes its ``origin``. Return how many.
     """
     if agent is not None:
         check_agent_in_area(agent, area)
@@ -206,7 +209,7 @@ def assign_accounts(
     # Recorded first: ``accounts`` may be chosen by their current
     # assignment, which the next statements change.
     record_audit_many(
-        actor,
+        origin or actor,
         AuditAction.CHANGE,
         object_type=object_type_of(Account()),
         object_ids=accounts.values_list("pk", flat=True).iterator(chunk_size=BULK_ROWS),

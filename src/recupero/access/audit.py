@@ -63,7 +63,7 @@ def record_audit(
 
 
 def record_audit_many(
-    user: AnyUser | None,
+    request_or_user: HttpRequest | AnyUser | None,
     action: str,
     *,
     object_type: str,
@@ -75,7 +75,7 @@ def record_audit_many(
     For set-based work (mass reassignment, imports, the cycle) that must
     leave one row per object without one INSERT per row.
     """
-    origin = _origin(user)
+    origin = _origin(request_or_user)
     written = 0
     batch: list[AuditEvent] = []
     for object_id in object_ids:

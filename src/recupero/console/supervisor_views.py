@@ -99,7 +99,11 @@ def reassign(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         moved = assign_accounts(
-            accounts, area=data["area"], agent=data["agent"], actor=request.user
+            accounts,
+            area=data["area"],
+            agent=data["agent"],
+            actor=request.user,
+            origin=request,
         )
     except ValidationError as error:
         form.add_error(None, error)
