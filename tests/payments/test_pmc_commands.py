@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command, execute_from_command_line
+from django.db import connections
 
 from recupero.parties.models import Debtor
 from recupero.payments.models import Payment, PublishedDebt
@@ -176,8 +177,11 @@ def test_reconcile_pmc_refuses_the_same_file_twice(published, tmp_path):
 
 
 def test_reconcile_pmc_exits_non_zero_naming_the_file_line_and_reason(
-    published, tmp_path, capsys
+    published, tmp_path, capsys, monkeypatch
 ):
+    # run_from_argv closes every connection on its way out, the test's own
+    # included (PostgreSQL then fails the teardown): keep it open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     path = tmp_path / "COB0470.110325"
     path.write_bytes(cob(MARCH_11).replace(b"00000117050", b"0000011705O", 1))
 
