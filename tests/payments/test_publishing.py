@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from recupero.access.models import AuditEvent
 from recupero.parties.models import Debtor
 from recupero.payments.models import PublishedDebt
-from recupero.payments.networks import pmc
+from recupero.payments.networks import pmc, publishing
 from recupero.payments.networks.layouts import RecordError
 from recupero.payments.networks.publishing import (
     PublicationError,
@@ -248,3 +250,47 @@ def test_a_value_that_does_not_fit_leaves_no_file_and_no_bill(book, publish, tmp
 
     assert list((tmp_path / "pmc").iterdir()) == []
     assert not PublishedDebt.objects.exists()
+
+
+def test_publishing_in_chunks_writes_the_same_file_and_rows(
+    book, publish, tmp_path, monkeypatch
+):
+    whole = publish(file_dir=tmp_path / "whole")
+    rows = list(PublishedDebt.objects.order_by("pk").values_list("reference", "bill"))
+    PublishedDebt.objects.all().delete()
+    # One account per fetch and per insert: reading the accounts and writing
+    # the bills interleave on the same connection.
+    monkeypatch.setattr(publishing, "CHUNK", 1)
+
+    chunked = publish(file_dir=tmp_path / "chunked")
+
+    assert chunked.path.read_bytes() == whole.path.read_bytes()
+    assert (
+        list(PublishedDebt.objects.order_by("pk").values_list("reference", "bill"))
+        == rows
+    )
+
+
+def test_publishing_costs_the_same_queries_for_more_accounts(
+    book, publish, tmp_path, creditor, django_assert_num_queries
+):
+    two = CaptureQueriesContext(connection)
+    with two:
+        publish(file_dir=tmp_path / "two")
+    portfolio = Portfolio.objects.get(creditor=creditor)
+    debtor = Debtor.objects.create(identity_key="ext:acme:many", name="VARIOS")
+    Account.objects.bulk_create(
+        Account(
+            creditor=creditor,
+            portfolio=portfolio,
+            debtor=debtor,
+            number=f"20{n:02d}",
+            capital=Decimal("10.00"),
+        )
+        for n in range(30)
+    )
+
+    with django_assert_num_queries(len(two.captured_queries)):
+        publication = publish(file_dir=tmp_path / "thirty-two")
+
+    assert publication.published == 32
