@@ -9,6 +9,7 @@ urlpatterns = [
     path("supervision/", include("recupero.console.supervisor_urls")),
     path("api/", include("recupero.api.urls")),
     path("cuenta-corriente/", include("recupero.payments.urls")),
+    path("convenios/", include("recupero.payments.plan_urls")),
     path("caja/", include("recupero.payments.till_urls")),
     path("ingresar/", auth_views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),

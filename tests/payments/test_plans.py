@@ -104,6 +104,10 @@ def add_account(portfolio, debtor, number, capital):
 
 @pytest.fixture
 def book(creditor) -> Book:
+    return make_plan_book(creditor)
+
+
+def make_plan_book(creditor) -> Book:
     ensure_default_profiles()
     cards_area = Area.objects.create(code="tarjetas", name="Tarjetas")
     loans_area = Area.objects.create(code="prestamos", name="Préstamos")
