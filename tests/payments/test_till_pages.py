@@ -6,6 +6,7 @@ import importlib
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from recupero.access.actions import link_portfolio_to_area, set_membership
 from recupero.access.models import Area, ProfileKind
@@ -140,6 +141,26 @@ def test_refusals_name_the_field(client, cashier, branch, book):
     assert error_codes(no_account, "account_number") == ["not_found"]
     assert error_codes(zero, "amount") == ["not_positive"]
     assert not Payment.objects.exists()
+
+
+def test_the_till_page_reads_the_same_whatever_it_lists(client, cashier, branch, book):
+    client.force_login(cashier)
+    open_till(client, branch)
+
+    def take(amount: str) -> None:
+        data = payment_form(client, account_number="A-0002", amount=amount)
+        client.post("/caja/cobrar/", data)
+
+    take("1,00")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/caja/")
+    take("2,00")
+    take("3,00")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/caja/")
+
+    assert len(three) == len(one)
+    assert page.content.decode().count("/caja/recibos/") == 3
 
 
 def test_a_second_till_is_refused_on_the_page(client, cashier, branch):

@@ -289,3 +289,34 @@ def test_cashiers_taking_payments_at_once_get_every_number_once(
     assert not disagreements().exists()
     for till in opened:
         assert tills.expected_cash(till) == Decimal(PAYMENTS_EACH)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_openings_sent_at_once_open_one_till(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    cashier = make_agent("cajera", ProfileKind.CASHIER)
+    branch = Branch.objects.create(code="centro", name="Casa central", point_of_sale=1)
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        from django.db import connection as own
+
+        start.wait()
+        try:
+            tills.open_till(cashier, branch, Decimal("0.00"))
+            outcomes.append("opened")
+        except ValidationError as refused:
+            outcomes.append(refused.code)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=attempt) for _n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["already_open"] * 3 + ["opened"]
+    assert Till.objects.filter(cashier=cashier).count() == 1

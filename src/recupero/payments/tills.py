@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,21 +88,17 @@ def open_till(cashier: AbstractBaseUser, branch: Branch, opening_cash: Decimal) 
         raise _field_error(
             "branch", _("This branch no longer takes payments."), "inactive"
         )
-    # Lock the cashier's open tills: two openings sent at once must not
-    # both pass this check (the unique constraint would refuse the second
-    # with a database error instead of this message).
-    if (
-        Till.objects.select_for_update()
-        .filter(cashier=cashier, status=TillStatus.OPEN)
-        .exists()
-    ):
-        raise ValidationError(
-            _("You already have an open till; close it before opening another."),
-            code="already_open",
-        )
-    till = Till.objects.create(
-        branch=branch, cashier=cashier, opening_cash=opening_cash
-    )
+    if Till.objects.filter(cashier=cashier, status=TillStatus.OPEN).exists():
+        raise _already_open()
+    # Two openings sent at once both pass the check above; the database's
+    # one-open-till rule refuses the second, with the same message.
+    try:
+        with transaction.atomic():
+            till = Till.objects.create(
+                branch=branch, cashier=cashier, opening_cash=opening_cash
+            )
+    except IntegrityError:
+        raise _already_open() from None
     record_audit(
         cashier,
         "open_till",
@@ -110,6 +106,13 @@ def open_till(cashier: AbstractBaseUser, branch: Branch, opening_cash: Decimal) 
         changes={"branch": branch.pk, "opening_cash": str(opening_cash)},
     )
     return till
+
+
+def _already_open() -> ValidationError:
+    return ValidationError(
+        _("You already have an open till; close it before opening another."),
+        code="already_open",
+    )
 
 
 def _lock_open_till(till: Till) -> Till:
@@ -163,7 +166,8 @@ def take_payment(
         reference = new_reference()
     earlier = _earlier_payment(creditor, reference)
     if earlier is not None:
-        if earlier.till_id != till.pk or earlier.account_id != account.pk:
+        same = earlier.till_id == till.pk and earlier.account_id == account.pk
+        if not same or not hasattr(earlier, "receipt"):
             raise ValidationError(
                 _("This reference was already used for another payment."),
                 code="reference_used",
