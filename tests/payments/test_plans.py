@@ -595,3 +595,51 @@ def test_the_plan_pdf_shows_rates_and_schedule(book):
     # first, with 59,85 of IVA.
     for figure in ("$ 669,39", "$ 285,00", "$ 59,85", "$ 1.014,24"):
         assert figure in text, figure
+
+
+def test_a_payment_loaded_late_but_dated_early_lowers_the_penalty(book):
+    MoneySettings.objects.create(
+        creditor=book.account.creditor, penalty_tna=Decimal("36.5")
+    )
+    plan = accept(book.ana, propose(book.ana, [book.account]))
+    refresh_plan(plan, D(2025, 4, 20))
+    # Ten days on 704,62 of capital: 7,05 posted.
+    assert statuses(plan)[0][3] == Decimal("7.05")
+
+    # A bank file brings a payment of 15/04: five days late, 3,52.
+    pay(book.account, "1071.14", D(2025, 4, 15), "banco")
+    refresh_plan(plan, D(2025, 4, 20))
+
+    assert statuses(plan)[0] == (
+        1,
+        "paid",
+        Decimal("1067.62"),
+        Decimal("3.52"),
+        D(2025, 4, 15),
+    )
+    penalties = LedgerEntry.objects.filter(plan=plan, kind="penalty")
+    assert list(penalties.order_by("id").values_list("amount", flat=True)) == [
+        Decimal("7.05"),
+        Decimal("-3.53"),
+    ]
+    assert_ledger_agrees()
+
+
+def test_a_broken_plan_over_two_accounts_returns_both_debts(book):
+    terms = PlanTerms(
+        "french", 12, Decimal("36"), D(2025, 4, 10), Decimal("0.00"), Decimal("10")
+    )
+    plan = accept(book.sofia, propose(book.sofia, [book.account, book.second], terms))
+
+    refresh_plan(plan, D(2025, 6, 11))
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.BROKEN
+    book.account.refresh_from_db()
+    book.second.refresh_from_db()
+    assert (book.account.balance, book.second.balance) == (
+        Decimal("10000.00"),
+        Decimal("2000.00"),
+    )
+    assert_ledger_agrees()
+    assert get_account_state(book.second) == "plan_caido"

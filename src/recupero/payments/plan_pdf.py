@@ -115,11 +115,17 @@ def _facts(pdf: FPDF, facts: list[tuple[str, str]]) -> None:
 
 
 def _cft(pdf: FPDF, with_iva: Decimal | None, without_iva: Decimal | None) -> None:
-    for label, rate in (("CFT con IVA", with_iva), ("CFT sin IVA", without_iva)):
-        shown = format_percent(rate) if rate is not None else "no corresponde"
-        pdf.set_font("Helvetica", "B", CFT_PT)
-        pdf.cell(0, 18, latin1(f"{label}: {shown}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
+    """Write both CFTs side by side, each figure under its label."""
+    rates = (("CFT con IVA", with_iva), ("CFT sin IVA", without_iva))
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    pdf.set_font("Helvetica", "B", 10)
+    for label, _rate in rates:
+        pdf.cell(half, 6, label)
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", CFT_PT)
+    for _label, rate in rates:
+        pdf.cell(half, 18, format_percent(rate) if rate is not None else "no aplica")
+    pdf.ln(20)
 
 
 def _schedule(pdf: FPDF, plan: PaymentPlan, quote: PlanQuote) -> None:
