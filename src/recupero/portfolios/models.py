@@ -302,6 +302,7 @@ class StageChange(models.Model):
 class ImportKind(models.TextChoices):
     PORTFOLIO = "portfolio", _("Portfolio (new and updated accounts)")
     BALANCES = "balances", _("Balance update (existing accounts only)")
+    PAYMENTS = "payments", _("Payments (to existing accounts)")
 
 
 class ImportProfile(models.Model):

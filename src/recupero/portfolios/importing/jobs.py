@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from recupero.formatting import format_count, format_counted, format_date
+from recupero.payments.payment_import import PaymentChunkLoader
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.importing.loading import ChunkCounts, ChunkLoader
 from recupero.portfolios.importing.mapping import (
@@ -41,6 +42,7 @@ from recupero.portfolios.importing.reading import (
 from recupero.portfolios.models import (
     Creditor,
     ImportJob,
+    ImportKind,
     ImportProfile,
     ImportSeenKey,
     ImportStatus,
@@ -94,7 +96,9 @@ def start_import(
         created_by=user if getattr(user, "pk", None) else None,
     )
     earlier = _earlier_import(creditor, digest)
-    if earlier is not None and not force:
+    # A payment file is read again, whole: each payment is found by its
+    # reference and reported line by line as already imported (case C05).
+    if earlier is not None and not force and profile.kind != ImportKind.PAYMENTS:
         return _record_duplicate(job, earlier)
 
     with _opened(source) as stream:
@@ -227,7 +231,11 @@ def _load(
     context: ImportContext,
     progress: Progress | None,
 ) -> None:
-    loader = ChunkLoader(job, mapper, context)
+    loader: ChunkLoader | PaymentChunkLoader
+    if mapper.kind == ImportKind.PAYMENTS:
+        loader = PaymentChunkLoader(job, mapper, context)
+    else:
+        loader = ChunkLoader(job, mapper, context)
     reader = RowReader(path, layout)
     size = max(1, settings.RECUPERO_IMPORT_CHUNK_ROWS)
     rows = iter(reader)
@@ -312,11 +320,26 @@ def _interrupted_message(job: ImportJob, error: Exception) -> str:
 
 def summary(job: ImportJob) -> str:
     """Return one line that says what the import did."""
+    if job.profile.kind == ImportKind.PAYMENTS:
+        return _payments_summary(job)
     parts = [
         format_counted(job.rows_read, "fila leída", "filas leídas"),
         format_counted(job.rows_created, "cuenta nueva", "cuentas nuevas"),
         format_counted(job.rows_updated, "actualizada", "actualizadas"),
         format_counted(job.rows_unchanged, "sin cambios", "sin cambios"),
+        format_counted(job.rows_rejected, "rechazada", "rechazadas"),
+        format_counted(job.rows_with_warnings, "con advertencias", "con advertencias"),
+    ]
+    return ", ".join(parts) + "."
+
+
+def _payments_summary(job: ImportJob) -> str:
+    # A payment line applied counts as created, one already imported as
+    # unchanged (see PaymentChunkLoader).
+    parts = [
+        format_counted(job.rows_read, "fila leída", "filas leídas"),
+        format_counted(job.rows_created, "pago aplicado", "pagos aplicados"),
+        format_counted(job.rows_unchanged, "ya importado", "ya importados"),
         format_counted(job.rows_rejected, "rechazada", "rechazadas"),
         format_counted(job.rows_with_warnings, "con advertencias", "con advertencias"),
     ]

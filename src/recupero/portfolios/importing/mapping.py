@@ -126,7 +126,34 @@ FIELDS: dict[str, FieldSpec] = {
     "guarantor_name": _TEXT,
     "guarantor_tax_id": FieldSpec(max_length=40),
     "guarantor_phone": _TEXT,
+    # Payment files (ImportKind.PAYMENTS) only.
+    "amount": FieldSpec("amount", account_field=True),
+    "value_date": FieldSpec("date", account_field=True),
+    "reference": FieldSpec(max_length=80, account_field=True),
+    "method": FieldSpec(max_length=40),
+    "payment_source": FieldSpec(max_length=20),
 }
+PAYMENT_FIELDS = ("amount", "value_date", "reference", "method", "payment_source")
+REQUIRED_PAYMENT_FIELDS = ("amount", "value_date", "reference")
+# What a payment file may write in its method column, and what it means.
+PAYMENT_METHODS = {
+    "efectivo": "cash",
+    "cash": "cash",
+    "transferencia": "transfer",
+    "transfer": "transfer",
+    "tarjeta": "card",
+    "card": "card",
+    "cheque": "cheque",
+    "debito": "debit",
+    "débito": "debit",
+    "debit": "debit",
+    "debito automatico": "debit",
+    "débito automático": "debit",
+    "red": "network",
+    "network": "network",
+}
+DEFAULT_PAYMENT_METHOD = "transfer"
+PAYMENT_SOURCES = ("creditor_file", "bank_file")
 EXTRA_PREFIX = "extra."
 AMOUNT_FIELDS = ("balance", "capital", "interest", "fees")
 PHONE_FIELDS = ("phone", "phone_2", "phone_3", "mobile")
@@ -336,6 +363,11 @@ class RowMapper:
                     field="account_number",
                 )
             )
+        if self.kind == ImportKind.PAYMENTS:
+            self._assemble_payment(row, found)
+            for issue in row.issues:
+                issue.account_number = row.number
+            return row
         self._read_history(row, cells)
         self._assemble_account(row, found)
         for issue in row.issues:
@@ -411,7 +443,9 @@ class RowMapper:
                 return source.column
         return ""
 
-    def _error(self, row: AccountRow, name: str, code: str, message: str) -> None:
+    def _error(
+        self, row: AccountRow, name: str, code: str, message: str, value: str = ""
+    ) -> None:
         row.issues.append(
             RowIssue(
                 row.line,
@@ -420,6 +454,7 @@ class RowMapper:
                 message,
                 column=self.column_of(name),
                 field=name,
+                value=value[:ISSUE_VALUE_LENGTH],
             )
         )
 
@@ -533,6 +568,59 @@ class RowMapper:
         if late is None:
             late = days_past_due(due_date, as_of, grace)
         row.values.update(due_date=due_date, days_past_due=late)
+
+    # -- a payment ---------------------------------------------------------
+
+    def _assemble_payment(self, row: AccountRow, found: dict[str, Any]) -> None:
+        """Check a payment line: positive cents, a date not ahead, a reference.
+
+        A cell that could not be read is already reported; only what was
+        read and is still wrong is added here.
+        """
+        bad = _fields_in(row.issues)
+        amount = found.get("amount")
+        if amount is None and "amount" not in bad:
+            self._error(row, "amount", "amount_missing", "falta el importe")
+        elif amount is not None and amount <= 0:
+            self._error(
+                row,
+                "amount",
+                "amount_not_positive",
+                f"el importe {amount} no es positivo: un pago suma, no resta",
+                value=str(amount),
+            )
+        value_date = found.get("value_date")
+        if value_date is None and "value_date" not in bad:
+            self._error(row, "value_date", "date_missing", "falta la fecha del pago")
+        elif value_date is not None and value_date > self.context.as_of:
+            self._error(
+                row,
+                "value_date",
+                "date_in_future",
+                f"la fecha del pago {value_date:%d/%m/%Y} es posterior a hoy "
+                f"({self.context.as_of:%d/%m/%Y})",
+                value=f"{value_date:%d/%m/%Y}",
+            )
+        if not found.get("reference") and "reference" not in bad:
+            self._error(
+                row, "reference", "reference_missing", "falta la referencia del pago"
+            )
+        written = found.get("method") or ""
+        method = PAYMENT_METHODS.get(written.casefold(), DEFAULT_PAYMENT_METHOD)
+        if written and written.casefold() not in PAYMENT_METHODS:
+            self._warn(
+                row,
+                "method",
+                "method_unknown",
+                f"medio de pago «{written}» desconocido: se tomó transferencia",
+                written,
+            )
+        row.values.update(
+            amount=amount,
+            value_date=value_date,
+            reference=found.get("reference") or "",
+            method=method,
+        )
 
     # -- the debtor and how to reach them ----------------------------------
 
@@ -713,6 +801,7 @@ def check_profile(profile: ImportProfile) -> dict[str, dict[str, Any]]:
     )
     if "account_number" not in spec:
         raise ProfileError("el perfil no mapea el número de cuenta (account_number)")
+    _check_payment_fields(profile.kind, spec)
     if profile.decimal_separator not in {",", "."}:
         raise ProfileError("el separador decimal debe ser «,» o «.»")
     if profile.date_format and profile.date_format not in DATE_FORMATS:
@@ -737,3 +826,28 @@ def _check_history(history: object) -> None:
             raise ProfileError(
                 "cada columna de historial es {'column': …, 'as_of': 'AAAA-MM-DD'}"
             ) from None
+
+
+def _check_payment_fields(kind: str, spec: dict[str, dict[str, Any]]) -> None:
+    """A payment profile maps what a payment needs, and only a payment
+    profile maps payment fields."""
+    if kind != ImportKind.PAYMENTS:
+        stray = [name for name in PAYMENT_FIELDS if name in spec]
+        if stray:
+            raise ProfileError(
+                f"«{stray[0]}» es un campo de archivos de pagos: este perfil no es "
+                "de pagos"
+            )
+        return
+    missing = [name for name in REQUIRED_PAYMENT_FIELDS if name not in spec]
+    if missing:
+        raise ProfileError(
+            "un perfil de pagos mapea número de cuenta, importe, fecha y "
+            f"referencia; falta: {', '.join(missing)}"
+        )
+    source = spec.get("payment_source", {"value": "creditor_file"})
+    if source.get("value") not in PAYMENT_SOURCES:
+        raise ProfileError(
+            "el origen de los pagos (payment_source) es un valor fijo: "
+            f"{' o '.join(PAYMENT_SOURCES)}"
+        )
