@@ -1,7 +1,8 @@
 """Accounts, debtors and agents for the collections tests.
 
 Times are fixed: the activities of these tests happen on 10/03/2025 at
-11:00 in Buenos Aires (14:00 UTC), a Monday.
+11:00 in Buenos Aires (14:00 UTC), a Monday, and the clock says so too (a
+promise may not be dated before today).
 """
 
 import datetime
@@ -16,6 +17,11 @@ from recupero.portfolios.models import Account, Creditor, Portfolio
 
 NOW = datetime.datetime(2025, 3, 10, 14, 0, tzinfo=datetime.UTC)
 TODAY = datetime.date(2025, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_now(time_machine):
+    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture

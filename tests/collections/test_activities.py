@@ -7,6 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from recupero.access.actions import (
+    ensure_default_profiles,
+    link_portfolio_to_area,
+    set_membership,
+)
+from recupero.access.models import Area, ProfileKind
 from recupero.collections.actions import (
     PromiseTerms,
     get_account_state,
@@ -22,7 +28,7 @@ from recupero.collections.models import (
     StateChange,
 )
 from recupero.parties.models import ContactKind, ContactPoint, Debtor
-from recupero.portfolios.models import Account
+from recupero.portfolios.models import Account, Portfolio
 from tests.collections.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +107,8 @@ def test_regestion_keeps_the_whole_history(account, phone, agent):
 def test_activity_on_all_debtor_accounts_covers_same_creditor_only(
     make_account, debtor, other_creditor, agent
 ):
+    ensure_default_profiles()
+    set_membership(agent, profile=ProfileKind.BACK_OFFICE)
     first = make_account("A-1", debtor)
     second = make_account("A-2", debtor)
     paid = make_account("A-3", debtor)
@@ -115,6 +123,33 @@ def test_activity_on_all_debtor_accounts_covers_same_creditor_only(
     assert get_account_state(second) == "contactado"
     assert get_account_state(paid) == "cancelada"
     assert get_account_state(elsewhere) == "sin_gestion"
+
+
+def test_all_debtor_accounts_are_those_the_agent_sees(make_account, debtor, agent):
+    ensure_default_profiles()
+    first = make_account("A-1", debtor)
+    north = Area.objects.create(code="norte", name="Norte")
+    link_portfolio_to_area(first.portfolio, north)
+    set_membership(agent, profile=ProfileKind.AGENT, areas=[north])
+    # The debtor's other account is in a portfolio another area works.
+    elsewhere = Portfolio.objects.create(
+        creditor=first.creditor,
+        code="p2",
+        name="P2",
+        placed_on=first.portfolio.placed_on,
+    )
+    hidden = Account.objects.create(
+        creditor=first.creditor,
+        portfolio=elsewhere,
+        debtor=debtor,
+        number="A-2",
+        capital=Decimal("10.00"),
+    )
+
+    activity = call(first, "TIT", agent, all_debtor_accounts=True)
+
+    assert list(activity.accounts.all()) == [first]
+    assert get_account_state(hidden) == "sin_gestion"
 
 
 def test_deceased_covers_every_account_with_the_creditor(
@@ -273,6 +308,8 @@ def test_promise_on_last_allowed_day_is_accepted(account, agent):
 
 
 def test_promise_on_several_accounts_is_refused(make_account, debtor, agent):
+    ensure_default_profiles()
+    set_membership(agent, profile=ProfileKind.BACK_OFFICE)
     first = make_account("A-1", debtor)
     make_account("A-2", debtor)
 

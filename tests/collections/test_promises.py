@@ -296,15 +296,17 @@ def test_grace_is_the_creditors(make_account, creditor, other_creditor, agent):
     assert get_account_state(lenient) == "promesa_vigente"
 
 
-def test_evaluating_twice_changes_nothing_more(promise, account):
+def test_evaluating_twice_changes_nothing_more(promise, account, time_machine):
     evaluate_due_promises(DAY_AFTER)
     # The agent calls again and schedules the next attempt.
+    called_at = datetime.datetime(2025, 3, 19, 15, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(called_at, tick=False)
     register_activity(
         account=account,
         code="NA",
         channel="outbound_call",
         user=None,
-        started_at=datetime.datetime(2025, 3, 19, 15, 0, tzinfo=datetime.UTC),
+        started_at=called_at,
         next_attempt_on=D(2025, 3, 21),
     )
 

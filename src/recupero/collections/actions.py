@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from recupero.access.audit import object_type_of, record_audit
 from recupero.access.models import AuditAction
+from recupero.access.scoping import visible_accounts
 from recupero.collections.catalogue import DEFAULT_RESULT_CODES
 from recupero.collections.errors import ErrorCode
 from recupero.collections.models import (
@@ -188,7 +189,8 @@ def register_activity(
     code = get_result_code(code)
     started_at = started_at or timezone.now()
     occurred_on = business_date(account.creditor, started_at)
-    accounts = covered_accounts(account, code, all_debtor_accounts)
+    accounts = covered_accounts(account, code, all_debtor_accounts, user)
+    lock_accounts(accounts)
     _check_activity(
         account, accounts, code, channel, contact_point, started_at, ended_at
     )
@@ -256,10 +258,20 @@ def register_activity(
 
 
 def covered_accounts(
-    account: Account, code: ResultCode, all_debtor_accounts: bool
+    account: Account,
+    code: ResultCode,
+    all_debtor_accounts: bool,
+    user: User | None = None,
 ) -> list[int]:
-    """Return the ids of the accounts the activity is about, ``account`` first."""
-    if not (all_debtor_accounts or code.state_event == Event.DECEASED):
+    """Return the ids of the accounts the activity is about, ``account`` first.
+
+    "All the debtor's accounts" means those ``user`` sees: an agent's
+    result must not land on another area's accounts. A death is a fact
+    about the debtor, not a contact outcome, so it reaches every account
+    the debtor has with the creditor, whoever records it.
+    """
+    deceased = code.state_event == Event.DECEASED
+    if not (all_debtor_accounts or deceased):
         return [account.pk]
     siblings = (
         Account.objects.filter(
@@ -267,10 +279,29 @@ def covered_accounts(
         )
         .exclude(pk=account.pk)
         .exclude(management__state=ManagementState.SETTLED)
+    )
+    if user is not None and not deceased:
+        siblings = siblings.filter(pk__in=visible_accounts(user).values("pk"))
+    return [account.pk, *siblings.order_by("pk").values_list("pk", flat=True)]
+
+
+def lock_accounts(account_ids: list[int]) -> None:
+    """Hold the accounts' rows until the transaction ends.
+
+    Two writes on one account (two promises against its balance, two
+    results moving its state) then run one after the other: each reads
+    what the other wrote instead of both starting from the same state.
+    Rows are locked in id order, so that two writes on overlapping sets
+    cannot deadlock. SQLite runs one write transaction at a time already.
+    """
+    if connection.vendor == "sqlite":
+        return
+    list(
+        Account.objects.select_for_update()
+        .filter(pk__in=account_ids)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return [account.pk, *siblings]
 
 
 def _check_activity(
@@ -792,6 +823,7 @@ def register_promise(
     at = at or timezone.now()
     taken_on = business_date(account.creditor, at)
     terms = PromiseTerms(amount=amount, due_on=due_on)
+    lock_accounts([account.pk])
     promise = _take_promise(
         account, terms, channel, user, activity, taken_on, at, origin
     )
@@ -816,7 +848,12 @@ def _take_promise(
     policy = get_policy(account.creditor)
     pending = Promise.objects.filter(account=account, status=PromiseStatus.PENDING)
     promised = sum((each.outstanding for each in pending), Decimal("0.00"))
-    _check_promise(terms, taken_on, policy, account.balance - promised)
+    # Read under the caller's lock: the object in hand may be older than a
+    # payment or balance update that came in since it was loaded.
+    amounts = Account.objects.values_list("capital", "interest", "fees")
+    balance = sum(amounts.get(pk=account.pk), Decimal("0.00"))
+    today = business_date(account.creditor, timezone.now())
+    _check_promise(terms, taken_on, policy, balance - promised, today=today)
 
     promise = Promise.objects.create(
         account=account,
@@ -856,8 +893,14 @@ def _check_promise(
     taken_on: datetime.date,
     policy: CollectionsPolicy,
     balance: Decimal,
+    *,
+    today: datetime.date,
 ) -> None:
-    """Refuse ``terms`` unless they fit ``balance``, the debt not yet promised."""
+    """Refuse ``terms`` unless they fit ``balance``, the debt not yet promised.
+
+    The date may not be past on the day the promise was taken nor today:
+    a call recorded late may carry its promise, if it is still to come.
+    """
     if not isinstance(terms.amount, Decimal) or terms.amount <= 0:
         _refuse(ErrorCode.PROMISE_AMOUNT, "El importe prometido debe ser positivo.")
     # A debtor may promise part of the debt, never more than all of it (less
@@ -871,7 +914,7 @@ def _check_promise(
         )
     if terms.amount != terms.amount.quantize(CENT):
         _refuse(ErrorCode.PROMISE_AMOUNT, "El importe va en pesos y centavos.")
-    if terms.due_on < taken_on:
+    if terms.due_on < max(taken_on, today):
         _refuse(ErrorCode.PROMISE_DATE_PAST, "La fecha prometida ya pasó.")
     latest = taken_on + datetime.timedelta(days=policy.max_promise_days)
     if terms.due_on > latest:

@@ -11,6 +11,7 @@ agents never record on the same account at once.
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,8 +34,10 @@ logger = logging.getLogger(__name__)
 # open in a closed browser is back in the queue within the hour.
 LOCK_DURATION = datetime.timedelta(minutes=20)
 # How many accounts of the head of the queue are tried when others are
-# taking the same ones at the same moment.
+# taking the same ones at the same moment, and how many times the head is
+# read again once others' locks are committed.
 CANDIDATES = 25
+ROUNDS = 8
 
 LOCKED_BY_ANOTHER = "account_locked"
 
@@ -67,6 +70,7 @@ def check_not_held_by_another(
             account,
             get_result_code(activity_fields["code"]),
             activity_fields.get("all_debtor_accounts", False),
+            user,
         )
     holder = (
         AccountLock.objects.filter(
@@ -89,22 +93,31 @@ def take_next_account(
 
     Return None when the queue is empty. When another agent takes the same
     account at the same instant, one insert of the lock fails and that
-    agent goes on to the following account.
+    agent goes on to the following account; when a crowd took the whole
+    head at once, the head is read again. The same agent asking twice at
+    once (a double click) waits for the first answer, so it never holds
+    two accounts.
     """
     now = now or timezone.now()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     _drop_expired(now)
     AccountLock.objects.filter(user=user).delete()
 
-    candidates = agent_queue(user, now=now).values_list("pk", flat=True)
-    for account_id in candidates[:CANDIDATES]:
-        if _try_lock(account_id, user, now):
-            logger.info(
-                "account %s taken from the queue by user %s",
-                account_id,
-                user.pk,
-                extra={"account_id": account_id, "user_id": user.pk},
-            )
-            return Account.objects.get(pk=account_id)
+    for _round in range(ROUNDS):
+        head = list(
+            agent_queue(user, now=now).values_list("pk", flat=True)[:CANDIDATES]
+        )
+        if not head:
+            return None
+        for account_id in head:
+            if _try_lock(account_id, user, now):
+                logger.info(
+                    "account %s taken from the queue by user %s",
+                    account_id,
+                    user.pk,
+                    extra={"account_id": account_id, "user_id": user.pk},
+                )
+                return Account.objects.get(pk=account_id)
     return None
 
 
