@@ -22,7 +22,9 @@ from recupero.payments.models import (
     Till,
     TillStatus,
 )
+from recupero.payments.receipts import paid_parts, receipt_pdf
 from recupero.portfolios.models import Account
+from tests.payments.pdfs import pdf_text
 from tests.screens import make_agent, make_book
 
 pytestmark = pytest.mark.django_db
@@ -320,3 +322,19 @@ def test_openings_sent_at_once_open_one_till(db):
 
     assert sorted(outcomes) == ["already_open"] * 3 + ["opened"]
     assert Till.objects.filter(cashier=cashier).count() == 1
+
+
+def test_a_payment_over_the_debt_leaves_a_credit_shown_apart(cashier, branch, book):
+    till = tills.open_till(cashier, branch, Decimal("0.00"))
+
+    taken = tills.take_payment(
+        till, book.card_gomez, Decimal("1200.00"), PaymentMethod.CASH
+    )
+
+    parts = [(part.component, part.amount) for part in paid_parts(taken.payment)]
+    assert parts == [("capital", Decimal("1000.00"))]
+    assert taken.payment.credit == Decimal("200.00")
+    text = pdf_text(receipt_pdf(taken.receipt))
+    assert "Saldo a favor" in text
+    assert "$ 200,00" in text
+    assert not disagreements().exists()
