@@ -93,7 +93,7 @@ class PaymentChunkLoader:
         self._report_duplicates(accepted, result.duplicates)
         self._write_issues(rows)
 
-        counts = ChunkCounts(read=len(rows), created=len(result.applied))
+        counts = ChunkCounts(read=len(rows), created=len(result.payment_ids))
         counts.unchanged = len(result.duplicates)
         counts.rejected = sum(row.is_rejected for row in rows)
         counts.with_warnings = sum(

@@ -46,6 +46,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -84,6 +85,9 @@ logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 CREDIT_NOTE = "saldo a favor"
+# Looked up for every row: the enums' ``values`` build a new list each time.
+METHODS = frozenset(PaymentMethod.values)
+SOURCES = frozenset(PaymentSource.values)
 # The engine's name for each ledger component (fees are its "costs").
 ENGINE_COMPONENT = {
     Component.FEES: allocation.Component.COSTS,
@@ -170,10 +174,20 @@ class Duplicate:
 @dataclass
 class PostingResult:
     """What a batch did: the payments applied and the rows refused as
-    duplicates, each with its position in the batch."""
+    duplicates, each with its position in the batch.
 
-    applied: list[Payment] = field(default_factory=list)
+    ``payment_ids`` are in the batch's order; ``applied`` reads the
+    payments themselves, once, when asked: a file's chunk needs only
+    their number.
+    """
+
+    payment_ids: list[int] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+
+    @cached_property
+    def applied(self) -> list[Payment]:
+        found = Payment.objects.in_bulk(self.payment_ids)
+        return [found[pk] for pk in self.payment_ids]
 
     @property
     def amount(self) -> Decimal:
@@ -227,11 +241,11 @@ def post_payments(
     ids = _insert_payments(creditor, source, new, splits, import_job, till, taken_by)
     _insert_entries(splits, ids, import_job, at)
     _lower_accounts(accounts, splits, at)
-    result.applied = _applied(creditor, source, new)
-    _follow_promises(accounts, result.applied, at)
+    result.payment_ids = [ids[row.reference] for _index, row in new]
+    _follow_promises(accounts, splits, at)
     logger.info(
         "posted %s payments for creditor %s, %s duplicates",
-        len(result.applied),
+        len(result.payment_ids),
         creditor.pk,
         len(result.duplicates),
         extra={"creditor_id": creditor.pk},
@@ -262,7 +276,7 @@ def post_payment(
 
 
 def _check_rows(rows: Sequence[PaymentRow], source: str) -> None:
-    if source not in PaymentSource.values:
+    if source not in SOURCES:
         raise ValidationError(
             f"«{source}» no es un origen de pagos.", code=PostingError.SOURCE
         )
@@ -283,7 +297,7 @@ def _check_rows(rows: Sequence[PaymentRow], source: str) -> None:
                 "Cada pago necesita una referencia de hasta 80 caracteres.",
                 code=PostingError.REFERENCE,
             )
-        if row.method not in PaymentMethod.values:
+        if row.method not in METHODS:
             raise ValidationError(
                 f"«{row.method}» no es un medio de pago.", code=PostingError.METHOD
             )
@@ -390,6 +404,11 @@ class _Split:
     row: PaymentRow
     paid: dict[str, Decimal]
     credit: Decimal
+
+    @property
+    def value_date(self) -> datetime.date:
+        # Rows without one got the business day before allocation.
+        return self.row.value_date or datetime.date.min
 
 
 def _split(
@@ -573,25 +592,12 @@ def _lower_accounts(
     update_rows(Account, ("capital", "interest", "fees", "updated_at"), rows)
 
 
-def _applied(
-    creditor: Creditor, source: str, new: list[tuple[int, PaymentRow]]
-) -> list[Payment]:
-    references = [row.reference for _index, row in new]
-    found: dict[str, Payment] = {}
-    for batch in in_batches(references):
-        query = Payment.objects.filter(
-            creditor=creditor, source=source, reference__in=batch
-        )
-        found.update((payment.reference, payment) for payment in query)
-    return [found[reference] for reference in references]
-
-
 # -- promises and management state --------------------------------------------
 
 
 def _follow_promises(
     accounts: dict[int, dict[str, Any]],
-    payments: list[Payment],
+    splits: dict[int, list[_Split]],
     at: datetime.datetime,
 ) -> None:
     """Count the payments towards promises and settle accounts paid off.
@@ -601,17 +607,19 @@ def _follow_promises(
     towards. Accounts paid off without one are settled together, as that
     function would settle each: the same event, set-based.
     """
-    touched = {payment.account_id for payment in payments}
-    with_promises = set(
-        Promise.objects.filter(account_id__in=touched, status__in=PAYABLE)
-        .values_list("account_id", flat=True)
-        .distinct()
-    )
-    for payment in sorted(payments, key=lambda each: (each.value_date, each.pk)):
-        if payment.account_id in with_promises:
-            apply_payment_to_promises(
-                payment.account, payment.amount, payment.value_date, at=at
-            )
+    touched = set(splits)
+    with_promises: set[int] = set()
+    for batch in in_batches(sorted(touched)):
+        with_promises.update(
+            Promise.objects.filter(account_id__in=batch, status__in=PAYABLE)
+            .values_list("account_id", flat=True)
+            .distinct()
+        )
+    for account_id in sorted(with_promises):
+        account = Account.objects.get(pk=account_id)
+        # The splits are in the engine's replay order: by value date.
+        for each in splits[account_id]:
+            apply_payment_to_promises(account, each.row.amount, each.value_date, at=at)
 
     paid_off = [
         account_id
