@@ -338,3 +338,45 @@ def test_a_payment_over_the_debt_leaves_a_credit_shown_apart(cashier, branch, bo
     assert "Saldo a favor" in text
     assert "$ 200,00" in text
     assert not disagreements().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_sent_at_once_takes_the_money_once(creditor, other_creditor):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    book = make_book(creditor, other_creditor)
+    open_ledgers()
+    branch = Branch.objects.create(code="centro", name="Casa central", point_of_sale=1)
+    till = tills.open_till(
+        make_agent("cajera", ProfileKind.CASHIER), branch, Decimal("0.00")
+    )
+    start = threading.Barrier(2)
+    taken: list[tills.TakenPayment] = []
+
+    def click() -> None:
+        from django.db import connection as own
+
+        start.wait()
+        try:
+            taken.append(
+                tills.take_payment(
+                    till,
+                    book.card_gomez,
+                    Decimal("100.00"),
+                    PaymentMethod.CASH,
+                    reference="el-mismo-formulario",
+                )
+            )
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=click) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(each.repeated for each in taken) == [False, True]
+    assert taken[0].receipt.pk == taken[1].receipt.pk
+    assert Payment.objects.count() == 1
+    assert Account.objects.get(pk=book.card_gomez.pk).capital == Decimal("900.00")
