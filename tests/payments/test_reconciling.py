@@ -5,7 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from recupero.access.models import AuditEvent
 from recupero.payments.ledger import disagreements
 from recupero.payments.models import Payment, Rendition
 from recupero.payments.networks import pmc
@@ -268,3 +270,35 @@ def test_the_payment_key_does_not_depend_on_the_file_or_the_line():
 
     assert payment_key(one) == payment_key(again)
     assert payment_key(one) == "1001/20250301-01/20250310/00000000500/S1____"
+
+
+def test_a_rendition_without_payments_is_recorded_with_nothing_applied(
+    creditor, published, write_cob
+):
+    # PMC leaves a file every business day, payments or not.
+    rendition = reconcile_rendition(creditor, write_cob([]))
+
+    assert (rendition.matched, rendition.unmatched, rendition.duplicates) == (0, 0, 0)
+    assert (rendition.matched_amount, rendition.report) == (Decimal("0.00"), [])
+    assert not Payment.objects.exists()
+
+
+def test_the_rendition_says_who_loaded_it(creditor, published, write_cob):
+    user = get_user_model().objects.create_user("bo", password="x")
+
+    rendition = reconcile_rendition(creditor, write_cob(MARCH_11), user=user)
+
+    assert rendition.received_by == user
+    assert set(Payment.objects.values_list("taken_by", flat=True)) == {user.pk}
+    event = AuditEvent.objects.get(action="create", object_id=str(rendition.pk))
+    assert (event.actor, event.object_type, event.changes) == (
+        user,
+        "payments.rendition",
+        {
+            "network": "pago_mis_cuentas",
+            "file_name": "COB0470.110325",
+            "matched": 2,
+            "unmatched": 2,
+            "duplicates": 1,
+        },
+    )

@@ -285,9 +285,11 @@ def _post(
     ]
     result = post_payments(creditor, rows, source=NETWORK, taken_by=user)
 
-    by_key = {payment.reference: payment.pk for payment in result.applied}
-    for line in to_post:
-        line.report["payment"] = by_key.get(line.report["key"])
+    # ``payment_ids`` follow the batch's order, duplicates left out.
+    refused = {duplicate.index for duplicate in result.duplicates}
+    applied = [line for index, line in enumerate(to_post) if index not in refused]
+    for line, payment_id in zip(applied, result.payment_ids, strict=True):
+        line.report["payment"] = payment_id
     for duplicate in result.duplicates:
         report = to_post[duplicate.index].report
         report["status"] = DUPLICATE
@@ -314,10 +316,13 @@ def _record(
         file_name=file_name,
         sha256=sha256,
         received_by=user,
-        matched=len(posted.applied),
+        matched=len(posted.payment_ids),
         unmatched=sum(1 for each in report if each["status"] == UNMATCHED),
         duplicates=len(posted.duplicates),
-        matched_amount=posted.amount,
+        matched_amount=sum(
+            (line.payment.amount for line in lines if line.report["status"] == MATCHED),
+            Decimal("0.00"),
+        ),
         report=report,
     )
     record_audit(
