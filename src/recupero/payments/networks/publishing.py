@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from recupero.access.audit import record_audit
@@ -37,7 +36,7 @@ from recupero.payments.models import PaymentSource, PublishedDebt
 from recupero.payments.networks import pmc
 from recupero.payments.networks.layouts import RecordError
 from recupero.portfolios.importing.loading import insert_rows
-from recupero.portfolios.models import Account, Creditor
+from recupero.portfolios.models import AccountQuerySet, Creditor
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ class Publication:
 
 def publish_debts(
     creditor: Creditor,
-    accounts: QuerySet[Account],
+    accounts: AccountQuerySet,
     *,
     company_code: int,
     first_due: datetime.date,
@@ -219,7 +218,7 @@ class Dues:
 
 def _publishable(
     creditor: Creditor,
-    accounts: QuerySet[Account],
+    accounts: AccountQuerySet,
     surcharge: Decimal,
     publication: Publication,
 ) -> Iterator[tuple[int, str, Decimal]]:
