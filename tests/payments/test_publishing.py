@@ -294,3 +294,18 @@ def test_publishing_costs_the_same_queries_for_more_accounts(
         publication = publish(file_dir=tmp_path / "thirty-two")
 
     assert publication.published == 32
+
+
+def test_a_publication_rolled_back_after_its_file_leaves_no_file(
+    book, publish, tmp_path, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(publishing, "record_audit", fail)
+
+    with pytest.raises(RuntimeError):
+        publish()
+
+    assert list((tmp_path / "pmc").iterdir()) == []
+    assert not PublishedDebt.objects.exists()

@@ -118,34 +118,36 @@ def publish_debts(
     check_dues(on, first_due, second_due, surcharge)
     file_name = pmc.fac_file_name(company_code, on)
     path = Path(file_dir) / file_name
-    if path.exists():
-        raise PublicationError(
-            "file_exists",
-            f"{path} ya existe: no se reemplaza un archivo que quizás ya se "
-            "envió; elegí otra carpeta",
-        )
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    with transaction.atomic():
-        # One publication at a time per creditor: the bill counter below
-        # reads the day's bills and would hand the same id to both.
-        Creditor.objects.select_for_update().filter(pk=creditor.pk).first()
-        bill = next_bill(creditor, on)
-        publication = Publication(creditor.pk, path, file_name, bill)
-        rows = _publishable(creditor, accounts, surcharge, publication)
-        dues = Dues(first_due, second_due, surcharge)
-        _write_file(path, company_code, on, bill, dues, rows, publication)
-        record_audit(
-            user,
-            AuditAction.EXPORT,
-            obj=creditor,
-            changes={
-                "network": NETWORK.value,
-                "file_name": file_name,
-                "bill": bill,
-                "published": publication.published,
-            },
-        )
+    written = False
+    try:
+        with transaction.atomic():
+            # One publication at a time per creditor: the bill counter and
+            # the check that the file is new would otherwise race.
+            Creditor.objects.select_for_update().filter(pk=creditor.pk).first()
+            check_new_file(path)
+            bill = next_bill(creditor, on)
+            publication = Publication(creditor.pk, path, file_name, bill)
+            rows = _publishable(creditor, accounts, surcharge, publication)
+            dues = Dues(first_due, second_due, surcharge)
+            _write_file(path, company_code, on, bill, dues, rows, publication)
+            written = True
+            record_audit(
+                user,
+                AuditAction.EXPORT,
+                obj=creditor,
+                changes={
+                    "network": NETWORK.value,
+                    "file_name": file_name,
+                    "bill": bill,
+                    "published": publication.published,
+                },
+            )
+    except BaseException:
+        # A file whose bills were rolled back must not be sent.
+        if written:
+            path.unlink(missing_ok=True)
+        raise
     logger.info(
         "published %s debts in %s",
         publication.published,
@@ -153,6 +155,16 @@ def publish_debts(
         extra={"creditor_id": creditor.pk},
     )
     return publication
+
+
+def check_new_file(path: Path) -> None:
+    """Raise ``PublicationError`` if ``path`` exists: it may have been sent."""
+    if path.exists():
+        raise PublicationError(
+            "file_exists",
+            f"{path} ya existe: no se reemplaza un archivo que quizás ya se "
+            "envió; elegí otra carpeta",
+        )
 
 
 def check_dues(
