@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -239,9 +240,9 @@ def _quote(
             discount_rate=terms.discount,
         )
     except QuoteError as error:
+        field = _FORM_FIELDS.get(error.field, "__all__")
         raise ValidationError(
-            {_FORM_FIELDS.get(error.field, "__all__"): error.message},
-            code=PlanError.QUOTE,
+            {field: ValidationError(error.message, code=PlanError.QUOTE.value)}
         ) from error
 
 
@@ -285,7 +286,7 @@ def _check_accounts(user: User, accounts: Iterable[Account]) -> tuple[Account, .
     return found
 
 
-def _refuse(code: PlanError, message: str) -> None:
+def _refuse(code: PlanError, message: str) -> NoReturn:
     raise ValidationError(message, code=code.value)
 
 
