@@ -7,11 +7,13 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import connections
 
 from recupero.parties.models import Debtor
-from recupero.payments.models import Payment, PublishedDebt
+from recupero.payments.models import Payment, PublishedDebt, Rendition
+from recupero.payments.networks import reconciling
 from recupero.portfolios.models import Account, Portfolio
 from tests.payments.test_publishing import NOON_1_MARCH, import_book
 from tests.payments.test_reconciling import MARCH_11, cob, paid
@@ -201,3 +203,22 @@ def test_reconcile_pmc_exits_non_zero_naming_the_file_line_and_reason(
 def test_reconcile_pmc_says_when_the_file_cannot_be_read(published, tmp_path):
     with pytest.raises(CommandError, match="no se puede leer .*COB0470.999999"):
         run("reconcile_pmc", "--creditor", "acme", str(tmp_path / "COB0470.999999"))
+
+
+def test_reconcile_pmc_says_why_posting_refused_the_file(
+    published, tmp_path, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ValidationError("Las cuentas [1] no son del acreedor ACME Tarjetas.")
+
+    monkeypatch.setattr(reconciling, "post_payments", refuse)
+    path = tmp_path / "COB0470.110325"
+    path.write_bytes(cob(MARCH_11))
+
+    with pytest.raises(CommandError) as refused:
+        run("reconcile_pmc", "--creditor", "acme", str(path))
+
+    assert str(refused.value) == (
+        "archivo COB0470.110325: Las cuentas [1] no son del acreedor ACME Tarjetas."
+    )
+    assert not Rendition.objects.exists()

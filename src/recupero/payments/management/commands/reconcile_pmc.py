@@ -3,6 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recupero.formatting import format_counted, format_date, format_money
@@ -50,6 +51,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         except OSError as error:
             raise CommandError(f"no se puede leer {path}: {error.strerror}") from None
+        except ValidationError as error:
+            # Posting refused a payment (nothing was posted): not expected
+            # for bills we published, but said in Spanish, not as a trace.
+            messages = " ".join(error.messages)
+            raise CommandError(f"archivo {path.name}: {messages}") from None
         self._write_report(creditor, rendition)
 
     def _write_report(self, creditor: Creditor, rendition: Rendition) -> None:
