@@ -302,3 +302,19 @@ def test_the_rendition_says_who_loaded_it(creditor, published, write_cob):
             "duplicates": 1,
         },
     )
+
+
+def test_a_bill_of_an_earlier_publication_is_still_matched(
+    creditor, published, write_cob, tmp_path
+):
+    publish_on_1_march(creditor, tmp_path / "again")  # bill 20250301-02
+
+    # 1.220,50 is 1001's amount at the second due date of bill -01.
+    rendition = reconcile_rendition(
+        creditor, write_cob([paid("1001", BILL, "1220.50", on=D(2025, 3, 15))])
+    )
+
+    assert [(line["status"], line["amount_differs"]) for line in rendition.report] == [
+        ("matched", False)
+    ]
+    assert Payment.objects.get().value_date == D(2025, 3, 15)
