@@ -52,6 +52,7 @@ from recupero.payments.plans import (
     quote_for_accounts,
     refresh_plan,
 )
+from recupero.payments.posting import PaymentRow, post_payment
 from recupero.portfolios.models import Account, Portfolio, Stage
 from tests.payments.pdfs import pdf_text
 
@@ -146,39 +147,16 @@ def accept(user, plan, on=TODAY):
 
 
 def pay(account, amount, on, reference):
-    """Record a payment and its ledger credits as the posting would.
-
-    The credits take interest before capital, the account's columns kept.
-    """
-    amount = Decimal(amount)
-    payment = Payment.objects.create(
-        creditor=account.creditor,
-        account=account,
-        source=PaymentSource.CREDITOR_FILE,
+    """Post a payment as a creditor's file would bring it."""
+    row = PaymentRow(
+        account_id=account.pk,
         reference=reference,
         method=PaymentMethod.TRANSFER,
-        amount=amount,
+        amount=Decimal(amount),
         value_date=on,
     )
-    account.refresh_from_db()
-    from_interest = min(amount, account.interest)
-    for component, part in (
-        (Component.INTEREST, from_interest),
-        (Component.CAPITAL, amount - from_interest),
-    ):
-        if part:
-            LedgerEntry.objects.create(
-                account=account,
-                value_date=on,
-                kind=EntryKind.PAYMENT,
-                component=component,
-                amount=-part,
-                payment=payment,
-            )
-    account.interest -= from_interest
-    account.capital -= amount - from_interest
-    account.save(update_fields=["interest", "capital"])
-    return payment
+    post_payment(account.creditor, row, source=PaymentSource.CREDITOR_FILE)
+    return Payment.objects.get(reference=reference)
 
 
 def assert_ledger_agrees():
