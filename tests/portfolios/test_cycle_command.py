@@ -16,6 +16,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
@@ -61,14 +62,16 @@ def book(creditor):
     promised = add_account(creditor, "P-1", "Juan", "1000.00", ContactStatus.CONFIRMED)
     paid = add_account(creditor, "Z-1", "Ana", "0.00", ContactStatus.UNVERIFIED)
     lost = add_account(creditor, "U-1", "Luis", "1000.00", ContactStatus.INVALID)
-    register_promise(
-        account=promised,
-        amount=Decimal("500.00"),
-        due_on=D(2025, 3, 20),
-        channel="outbound_call",
-        user=None,
-        at=TAKEN_AT,
-    )
+    # Taken on the day it says: a promise may not be dated before today.
+    with time_machine.travel(TAKEN_AT, tick=False):
+        register_promise(
+            account=promised,
+            amount=Decimal("500.00"),
+            due_on=D(2025, 3, 20),
+            channel="outbound_call",
+            user=None,
+            at=TAKEN_AT,
+        )
     return promised, paid, lost
 
 
@@ -170,14 +173,15 @@ def test_cycle_for_one_creditor_leaves_the_others_promises(book, other_creditor)
     foreign = add_account(
         other_creditor, "G-1", "Pedro", "800.00", ContactStatus.CONFIRMED
     )
-    register_promise(
-        account=foreign,
-        amount=Decimal("100.00"),
-        due_on=D(2025, 3, 20),
-        channel="outbound_call",
-        user=None,
-        at=TAKEN_AT,
-    )
+    with time_machine.travel(TAKEN_AT, tick=False):
+        register_promise(
+            account=foreign,
+            amount=Decimal("100.00"),
+            due_on=D(2025, 3, 20),
+            channel="outbound_call",
+            user=None,
+            at=TAKEN_AT,
+        )
 
     output = run_cycle_command("--creditor=acme")
 

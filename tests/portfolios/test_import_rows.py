@@ -8,6 +8,7 @@ import time_machine
 
 from recupero.parties.models import ContactPoint, Debtor, RelatedPerson
 from recupero.portfolios.cycle import run_cycle
+from recupero.portfolios.importing import reading
 from recupero.portfolios.models import Account, BalanceSnapshot, ImportStatus
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +260,42 @@ def test_import_days_past_due_gives_due_date_the_cycle_agrees_with(
         "1001": 40,
         "1002": 0,
     }
+
+
+def test_a_cell_with_a_nul_or_absurd_days_is_reported_and_the_rest_loads(
+    make_profile, import_file, monkeypatch
+):
+    # A NUL in the first block refuses the file as binary; one further on
+    # (a 1 MB block in use, 32 bytes here) reaches the rows.
+    monkeypatch.setattr(reading, "BLOCK_SIZE", 32)
+    profile = make_profile(
+        account_number="cuenta",
+        balance="saldo",
+        days_past_due="dias",
+        debtor_name="titular",
+    )
+    data = (
+        "cuenta;saldo;dias;titular\n"
+        "1001;1,00;10;ANA\x00PAZ\n"
+        "1002;2,00;800000;LUIS SOSA\n"
+        "1003;3\x00,00;5;EVA RUIZ\n"
+        "1004;4,00;5;JUAN GIL\n"
+    )
+
+    job = import_file(profile, data)
+
+    issues = job.issues.order_by("line").values_list("line", "field", "severity")
+    assert list(issues) == [
+        (2, "debtor_name", "warning"),
+        (3, "days_past_due", "error"),
+        (4, "balance", "error"),
+    ]
+    assert sorted(Account.objects.values_list("number", flat=True)) == [
+        "1001",
+        "1004",
+    ]
+    # The name is kept without the byte no text holds.
+    assert Debtor.objects.get(accounts__number="1001").name == "ANAPAZ"
 
 
 def test_an_impossible_statement_date_is_reported_once(make_profile, import_file):

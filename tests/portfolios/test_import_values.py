@@ -145,3 +145,10 @@ def test_parse_amount_takes_the_largest_stored_amount():
 
     assert parse_amount(largest) == Decimal("9999999999999999.99")
     assert parse_amount(Decimal("1e16") - 1) == Decimal("9999999999999999.00")
+
+
+def test_parse_whole_number_refuses_more_days_than_a_century():
+    assert parse_whole_number("36500") == 36500
+    for written in ("36501", "800000", "99999999999999999999"):
+        with pytest.raises(ValueProblem, match="más de un siglo"):
+            parse_whole_number(written)

@@ -24,6 +24,7 @@ is a warning: the account loads and the doubtful datum is kept, marked.
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,6 +57,9 @@ from recupero.portfolios.importing.values import (
 from recupero.portfolios.models import ImportKind, ImportProfile, IssueSeverity
 
 ISSUE_VALUE_LENGTH = 200
+# Bytes no text holds (NUL, which PostgreSQL refuses in text, among them):
+# a cell carrying one is reported, and never stored as it came.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REPEATED = -2
 ZERO = Decimal("0.00")
 
@@ -350,7 +354,8 @@ class RowMapper:
                 if self._reject(row, source, raw, problem) == IssueSeverity.WARNING:
                     # Too long for its column: kept as far as it fits.
                     spec = FIELDS.get(source.field, _TEXT)
-                    found[source.field] = cell_text(raw)[: spec.max_length]
+                    kept = _CONTROL_CHARACTERS.sub("", cell_text(raw))
+                    found[source.field] = kept[: spec.max_length]
         row.number = found.get("account_number") or ""
         if not row.number and "account_number" not in _fields_in(row.issues):
             row.issues.append(
@@ -394,6 +399,11 @@ class RowMapper:
         spec = FIELDS.get(name, _TEXT)
         if spec.kind == "text":
             text = cell_text(raw)
+            if _CONTROL_CHARACTERS.search(text):
+                raise ValueProblem(
+                    "text_control_characters",
+                    "tiene caracteres de control (como NUL), que no son texto",
+                )
             if len(text) > spec.max_length:
                 raise ValueProblem(
                     "text_too_long",
@@ -432,7 +442,7 @@ class RowMapper:
                 problem.message,
                 column=source.column,
                 field=source.field,
-                value=cell_text(raw)[:ISSUE_VALUE_LENGTH],
+                value=_CONTROL_CHARACTERS.sub("", cell_text(raw))[:ISSUE_VALUE_LENGTH],
             )
         )
         return severity

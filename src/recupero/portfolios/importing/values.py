@@ -180,8 +180,13 @@ def _from_excel_serial(serial: int) -> datetime.date:
     return date
 
 
+# More days past due than any debt lives (a century): a larger figure is a
+# slip in the file, and would overflow the date it stands for.
+MAX_DAYS = 36_500
+
+
 def parse_whole_number(value: object) -> int:
-    """Return a whole number of at least zero (days past due)."""
+    """Return a whole number of days past due, from 0 to ``MAX_DAYS``."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -193,6 +198,11 @@ def parse_whole_number(value: object) -> int:
         number = int(text)
     if number < 0:
         raise ValueProblem("number_invalid", f"«{number}» no puede ser negativo")
+    if number > MAX_DAYS:
+        raise ValueProblem(
+            "number_too_large",
+            f"«{number}» días es más de un siglo (como máximo 36.500)",
+        )
     return number
 
 
