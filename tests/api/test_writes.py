@@ -254,6 +254,16 @@ def test_another_debtors_contact_point_is_refused(api_book, office):
     assert response.json()["code"] == "contact_point_of_other_debtor"
 
 
+def test_a_multipart_body_without_its_boundary_is_a_stable_error(api_book, office):
+    response = office.post("/api/v1/imports", b"x", content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "malformed_body",
+        "message": "No se puede leer el cuerpo del pedido.",
+    }
+
+
 def test_malformed_json_is_a_stable_error(api_book, office):
     card = api_book.book.card_juan.pk
 

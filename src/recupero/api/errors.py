@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -103,6 +104,16 @@ def install_handlers(api: NinjaAPI) -> None:
         else:
             code, message = ErrorCode.INVALID_INPUT, _("The request is not valid.")
         return answer(request, exc.status_code, code=code, message=message)
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_form(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A multipart body without its boundary, or cut short.
+        return answer(
+            request,
+            400,
+            code=ErrorCode.MALFORMED_BODY,
+            message=_("The request body cannot be read."),
+        )
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
