@@ -2,10 +2,13 @@
 supervisor, accept, download the agreement; scoped like the account."""
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from recupero.access.models import AuditEvent
 from recupero.payments.models import PaymentPlan, PlanStatus
@@ -195,3 +198,20 @@ def test_the_form_offers_only_the_debtors_accounts(client, book):
     assert response.status_code == 400
     assert not PaymentPlan.objects.exists()
     assert Decimal(book.account.capital) == Decimal("10000.00")
+
+
+def test_the_plan_page_reads_as_much_for_3_installments_as_for_12(client, book):
+    short = propose(book.ana, [book.account], replace(FRENCH_12, installments=3))
+    long = propose(book.ana, [book.second], FRENCH_12)
+    log_in(client, book.ana)
+
+    counts = []
+    for plan in (short, long):
+        with (
+            time_machine.travel(NOW, tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert client.get(f"/convenios/{plan.pk}/").status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]

@@ -138,6 +138,7 @@ def _new_page(
         "form": form,
         "offer": offer,
         "rates": _rates(offer.quote) if offer else [],
+        "discount_rate": format_percent(offer.quote.discount_rate) if offer else "",
     }
     return render(request, "payments/plan_new.html", context, status=status)
 
@@ -152,6 +153,7 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         "plan": plan,
         "quote": quote,
         "rates": _rates(quote),
+        "discount_rate": format_percent(quote.discount_rate),
         "system_name": SYSTEM_NAMES[quote.system],
         "start": plan_start(plan),
         "accounts": plan.accounts.order_by("number"),
