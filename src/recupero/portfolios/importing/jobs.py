@@ -24,7 +24,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from recupero.collections.models import AccountState
 from recupero.formatting import format_count, format_counted, format_date
+from recupero.parties.models import ContactPoint, Debtor
+from recupero.payments.models import LedgerEntry
 from recupero.payments.payment_import import PaymentChunkLoader
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.importing.loading import ChunkCounts, ChunkLoader
@@ -40,6 +43,7 @@ from recupero.portfolios.importing.reading import (
     inspect_file,
 )
 from recupero.portfolios.models import (
+    Account,
     Creditor,
     ImportJob,
     ImportKind,
@@ -218,9 +222,29 @@ def run_import(job: ImportJob, progress: Progress | None = None) -> ImportJob:
         job.rows_read,
         job.rows_rejected,
     )
+    _refresh_statistics(job)
     if progress:
         progress(job)
     return job
+
+
+# Beyond this many rows written, PostgreSQL's planner statistics are read
+# again at once: after a first load they describe empty tables, and the
+# queue's plans go wrong until autovacuum gets round to it.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_statistics(job: ImportJob) -> None:
+    if connection.vendor != "postgresql":
+        return
+    if job.rows_created + job.rows_updated < ANALYZE_AFTER_ROWS:
+        return
+    tables = [
+        model._meta.db_table
+        for model in (Account, Debtor, ContactPoint, LedgerEntry, AccountState)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(tables))
 
 
 def _load(
