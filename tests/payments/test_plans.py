@@ -424,6 +424,17 @@ def test_accepting_after_the_debt_changed_is_refused(book):
     ]
 
 
+def test_an_acceptance_dated_after_today_is_refused(book):
+    plan = propose(book.ana, [book.account])
+
+    with pytest.raises(ValidationError) as refused:
+        accept(book.ana, plan, D(2025, 3, 11))
+
+    assert refused.value.messages == ["La aceptación no puede fecharse después de hoy."]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
+
+
 # -- following ------------------------------------------------------------------
 
 

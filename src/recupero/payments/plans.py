@@ -118,7 +118,7 @@ class PlanError(StrEnum):
     WRONG_STATUS = "wrong_status"
     NEEDS_APPROVAL = "needs_approval"
     NO_APPROVAL_NEEDED = "no_approval_needed"
-    TOO_LATE = "too_late"
+    ACCEPTANCE_DATE = "acceptance_date"
     DEBT_CHANGED = "debt_changed"
 
 
@@ -554,11 +554,15 @@ def accept_plan(
 def _check_acceptance(
     plan: PaymentPlan, accounts: Sequence[Account], on: datetime.date
 ) -> None:
+    if on > business_date(plan.creditor):
+        _refuse(
+            PlanError.ACCEPTANCE_DATE, "La aceptación no puede fecharse después de hoy."
+        )
     if on < plan_start(plan) or on >= plan.first_due:
         raise ValidationError(
             "La aceptación debe fecharse entre el %(start)s y el día antes del "
             "primer vencimiento (%(first_due)s).",
-            code=PlanError.TOO_LATE.value,
+            code=PlanError.ACCEPTANCE_DATE.value,
             params={
                 "start": format_date(plan_start(plan)),
                 "first_due": format_date(plan.first_due),
