@@ -202,16 +202,46 @@ def test_a_method_column_is_read_in_spanish(make_profile, book, import_file):
     ]
 
 
-def test_a_payment_profile_must_map_the_reference(make_profile, import_file):
+def test_c05_without_references_the_key_counts_alike_payments_in_the_file(
+    make_profile, book, import_file
+):
     profile = make_profile(
-        "pagos",
+        "pagos sin referencia",
         options={"kind": "payments"},
         account_number="cuenta",
         amount="importe",
         value_date="fecha",
     )
+    without_ref = [
+        "\n".join(line.split(";", 1)[1] for line in data.splitlines()) + "\n"
+        for data in (PAGOS_0311, PAGOS_0312)
+    ]
+
+    import_file(profile, without_ref[0], name="pagos_0311.csv")
+    import_file(profile, without_ref[1], name="pagos_0312.csv")
+    again = import_file(profile, without_ref[0], name="pagos_0311.csv")
+
+    assert sorted(Payment.objects.values_list("reference", flat=True)) == [
+        "1001/20250311/500.00/1",
+        "1002/20250311/300.00/1",
+        "1002/20250311/300.00/2",
+        "1003/20250312/750.00/1",
+    ]
+    total = sum(Payment.objects.values_list("amount", flat=True), Decimal("0"))
+    assert total == Decimal("1850.00")
+    assert (again.rows_created, again.rows_unchanged) == (0, 3)
+
+
+def test_a_payment_profile_must_map_the_amount(make_profile, import_file):
+    profile = make_profile(
+        "pagos",
+        options={"kind": "payments"},
+        account_number="cuenta",
+        value_date="fecha",
+        reference="ref",
+    )
 
     job = import_file(profile, PAGOS_0311, name="pagos.csv")
 
     assert job.status == ImportStatus.FAILED
-    assert "falta: reference" in job.error
+    assert "falta: amount" in job.error

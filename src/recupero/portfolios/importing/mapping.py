@@ -24,6 +24,7 @@ is a warning: the account loads and the doubtful datum is kept, marked.
 """
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ from recupero.portfolios.importing.values import (
 from recupero.portfolios.models import ImportKind, ImportProfile, IssueSeverity
 
 ISSUE_VALUE_LENGTH = 200
+# As long as Payment.reference.
+REFERENCE_LENGTH = 80
 # Bytes no text holds (NUL, which PostgreSQL refuses in text, among them):
 # a cell carrying one is reported, and never stored as it came.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -133,12 +136,12 @@ FIELDS: dict[str, FieldSpec] = {
     # Payment files (ImportKind.PAYMENTS) only.
     "amount": FieldSpec("amount", account_field=True),
     "value_date": FieldSpec("date", account_field=True),
-    "reference": FieldSpec(max_length=80, account_field=True),
+    "reference": FieldSpec(max_length=REFERENCE_LENGTH, account_field=True),
     "method": FieldSpec(max_length=40),
     "payment_source": FieldSpec(max_length=20),
 }
 PAYMENT_FIELDS = ("amount", "value_date", "reference", "method", "payment_source")
-REQUIRED_PAYMENT_FIELDS = ("amount", "value_date", "reference")
+REQUIRED_PAYMENT_FIELDS = ("amount", "value_date")
 # What a payment file may write in its method column, and what it means.
 PAYMENT_METHODS = {
     "efectivo": "cash",
@@ -290,6 +293,9 @@ class RowMapper:
         spec = check_profile(profile)
         positions = _header_positions(layout.headers)
         self._missing: list[str] = []
+        # Lines of a payment file without references, by account, date and
+        # amount, for the whole file (the mapper lives as long as the job).
+        self._occurrences: dict[tuple[str, datetime.date, Decimal], int] = {}
         sources = [self._source(name, entry, positions) for name, entry in spec.items()]
         self.sources = [source for source in sources if source is not None]
         self.mapped = {source.field for source in self.sources}
@@ -611,7 +617,11 @@ class RowMapper:
                 f"({self.context.as_of:%d/%m/%Y})",
                 value=f"{value_date:%d/%m/%Y}",
             )
-        if not found.get("reference") and "reference" not in bad:
+        reference = found.get("reference") or ""
+        if "reference" not in self.mapped:
+            if not row.is_rejected:
+                reference = self._fallback_reference(row.number, value_date, amount)
+        elif not reference and "reference" not in bad:
             self._error(
                 row, "reference", "reference_missing", "falta la referencia del pago"
             )
@@ -626,11 +636,25 @@ class RowMapper:
                 written,
             )
         row.values.update(
-            amount=amount,
-            value_date=value_date,
-            reference=found.get("reference") or "",
-            method=method,
+            amount=amount, value_date=value_date, reference=reference, method=method
         )
+
+    def _fallback_reference(
+        self, number: str, value_date: datetime.date, amount: Decimal
+    ) -> str:
+        """Return the key of a payment in a file without references.
+
+        Account, date and amount, and how many times the file has met them
+        so far: two real payments alike in one file are two keys, and the
+        same file (or an overlapping one) read again meets the same keys in
+        the same order (case C05).
+        """
+        seen = (number, value_date, amount)
+        self._occurrences[seen] = self._occurrences.get(seen, 0) + 1
+        key = f"{number}/{value_date:%Y%m%d}/{amount}/{self._occurrences[seen]}"
+        if len(key) > REFERENCE_LENGTH:
+            key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+        return key
 
     # -- the debtor and how to reach them ----------------------------------
 
@@ -852,8 +876,8 @@ def _check_payment_fields(kind: str, spec: dict[str, dict[str, Any]]) -> None:
     missing = [name for name in REQUIRED_PAYMENT_FIELDS if name not in spec]
     if missing:
         raise ProfileError(
-            "un perfil de pagos mapea número de cuenta, importe, fecha y "
-            f"referencia; falta: {', '.join(missing)}"
+            "un perfil de pagos mapea número de cuenta, importe y fecha (y la "
+            f"referencia si el archivo la trae); falta: {', '.join(missing)}"
         )
     source = spec.get("payment_source", {"value": "creditor_file"})
     if source.get("value") not in PAYMENT_SOURCES:
