@@ -154,3 +154,20 @@ def test_accounts_loaded_before_the_ledger_get_their_opening_entries(
         if getattr(card, name)
     )
     assert LedgerEntry.objects.filter(amount=0).count() == 0
+
+
+def test_sums_that_floats_would_blur_still_agree(profile, import_file):
+    # 0,10 + 0,20 - 0,30 is not 0 in binary floating point, which is how
+    # SQLite adds decimals; the account owes 0,00 all the same.
+    import_file(profile, HEADER + "1003;0,00;0,00;0,00;31/03/2025;EVA RUIZ\n")
+    account = Account.objects.get(number="1003")
+    for amount in ("0.10", "0.20", "-0.30"):
+        LedgerEntry.objects.create(
+            account=account,
+            value_date=D(2025, 4, 1),
+            kind="balance_update",
+            component="capital",
+            amount=Decimal(amount),
+        )
+
+    assert not disagreements().exists()

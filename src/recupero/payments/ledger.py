@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Coalesce
 
 from recupero.payments.models import ACCOUNT_COLUMN, Component, EntryKind, LedgerEntry
 from recupero.portfolios.models import Account
 
 ZERO = Decimal("0.00")
+HALF_CENT = Decimal("0.005")
 # The account's columns, each the sum of the ledger's components it holds.
 ACCOUNT_COLUMNS = ("capital", "interest", "fees")
 # What a creditor's file states: one figure per column.
@@ -98,10 +99,15 @@ def disagreements(accounts: QuerySet[Account] | None = None) -> QuerySet[Account
     annotated = accounts.annotate(
         **{f"ledger_{name}": _ledger_sum(name) for name in ACCOUNT_COLUMNS}
     )
+    # SQLite sums decimals as floats (0,00 may come back as 4,5e-13): the
+    # two figures differ when they are half a cent or more apart.
+    gaps = {
+        f"gap_{name}": Abs(F(name) - F(f"ledger_{name}")) for name in ACCOUNT_COLUMNS
+    }
     differs = Q()
     for name in ACCOUNT_COLUMNS:
-        differs |= ~Q(**{name: F(f"ledger_{name}")})
-    return annotated.filter(differs)
+        differs |= Q(**{f"gap_{name}__gte": HALF_CENT})
+    return annotated.annotate(**gaps).filter(differs)
 
 
 @dataclass(frozen=True)
