@@ -186,6 +186,16 @@ def test_an_agent_may_not_use_the_till(client, branch, book):
     assert not Till.objects.exists()
 
 
+def test_the_menu_leads_a_cashier_to_the_till_and_no_one_else(client, cashier, book):
+    link = '<a href="/caja/">Caja</a>'
+
+    client.force_login(cashier)
+    assert link in client.get("/").content.decode()
+
+    client.force_login(make_agent("gestor", ProfileKind.AGENT))
+    assert link not in client.get("/consola/").content.decode()
+
+
 def test_the_account_is_looked_up_within_what_the_user_sees(
     client, branch, book, creditor
 ):
