@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from recupero.formatting import format_count, format_counted, format_date, format_money
 from recupero.portfolios.importing.jobs import summary
-from recupero.portfolios.models import ImportJob
+from recupero.portfolios.models import ImportJob, ImportKind, ImportProfile
 
 
 def test_money_count_and_date():
@@ -22,9 +22,17 @@ def test_counted_nouns_agree_with_their_number():
 
 
 def test_import_summary_of_a_one_row_file_speaks_in_singular():
-    job = ImportJob(rows_read=1, rows_created=1, rows_rejected=0)
+    portfolio = ImportProfile(kind=ImportKind.PORTFOLIO)
+    payments = ImportProfile(kind=ImportKind.PAYMENTS)
 
-    assert summary(job) == (
+    one_account = ImportJob(profile=portfolio, rows_read=1, rows_created=1)
+    one_payment = ImportJob(profile=payments, rows_read=1, rows_unchanged=1)
+
+    assert summary(one_account) == (
         "1 fila leída, 1 cuenta nueva, 0 actualizadas, 0 sin cambios, "
         "0 rechazadas, 0 con advertencias."
+    )
+    assert summary(one_payment) == (
+        "1 fila leída, 0 pagos aplicados, 1 ya importado, 0 rechazadas, "
+        "0 con advertencias."
     )
