@@ -1,10 +1,9 @@
-"""``recupero demo``: the whole UCI portfolio, loaded, paid, aged, reported.
+"""``recupero demo``: the whole UCI portfolio, loaded, aged and reported.
 
 The expected stages are computed here straight from the shipped UCI file
 with the csv module and Decimal, without the conversion, the import or the
 cycle: 30 days per month of delay in ``PAY_0``, the default bands, and the
-September statement balance ``BILL_AMT1`` less the six months of payments
-``PAY_AMT1`` to ``PAY_AMT6`` the demo posts.
+September statement balance ``BILL_AMT1``.
 """
 
 import csv
@@ -25,10 +24,7 @@ import recupero
 from recupero.collections.models import AccountState
 from recupero.collections.states import ManagementState
 from recupero.console.queue import agent_queue
-from recupero.demo.conversion import convert_uci_payments
-from recupero.formatting import format_count, format_money
-from recupero.payments.ledger import disagreements
-from recupero.payments.models import LedgerEntry, Payment
+from recupero.formatting import format_money
 from recupero.portfolios.models import (
     Account,
     BalanceSnapshot,
@@ -51,17 +47,6 @@ DEFAULT_BANDS = (
 )
 
 
-PAID_COLUMNS = tuple(f"PAY_AMT{month}" for month in range(1, 7))
-
-
-def paid(row):
-    return sum((Decimal(row[column]) for column in PAID_COLUMNS), Decimal("0"))
-
-
-def balance_after_payments(row):
-    return Decimal(row["BILL_AMT1"]) - paid(row)
-
-
 def expected_stage_report():
     accounts = dict.fromkeys((slug for slug, _low, _high in DEFAULT_BANDS), 0)
     balances = dict.fromkeys(accounts, Decimal("0"))
@@ -75,7 +60,7 @@ def expected_stage_report():
                 if days >= low and (high is None or days <= high)
             )
             accounts[slug] += 1
-            balances[slug] += balance_after_payments(row)
+            balances[slug] += Decimal(row["BILL_AMT1"])
     return {
         "as_of": "2005-09-30",
         "stages": [
@@ -102,8 +87,6 @@ def counts():
         "stage_changes": StageChange.objects.count(),
         "cycle_runs": CycleRun.objects.count(),
         "issues": ImportIssue.objects.count(),
-        "payments": Payment.objects.count(),
-        "ledger": LedgerEntry.objects.count(),
     }
 
 
@@ -119,7 +102,7 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
 
     report = json.loads(run("report", "stages", "--format", "json"))
     assert report == expected
-    job = ImportJob.objects.get(status=ImportStatus.DONE, profile__kind="portfolio")
+    job = ImportJob.objects.get(status=ImportStatus.DONE)
     assert (job.rows_read, job.rows_created, job.rows_rejected) == (30_000, 30_000, 0)
     assert Account.objects.count() == 30_000
     warnings = ImportIssue.objects.filter(job=job, severity=IssueSeverity.WARNING)
@@ -129,11 +112,10 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
         assert format_money(Decimal(stage["balance"])) in printed
     assert "recupero-demo" in printed
 
-    # ID 1: BILL_AMT1 3913 (Sep) .. 0 (Apr), PAY_0 2, LIMIT_BAL 20000, and
-    # one payment, PAY_AMT2: 689 in August.
+    # ID 1: BILL_AMT1 3913 (Sep) .. 0 (Apr), PAY_0 2, LIMIT_BAL 20000.
     first = Account.objects.get(number="1")
     assert (first.balance, first.days_past_due, first.stage.slug) == (
-        Decimal("3224.00"),
+        Decimal("3913.00"),
         60,
         "mora_temprana",
     )
@@ -147,31 +129,19 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
         (datetime.date(2005, 4, 30), Decimal("0.00")),
     ]
 
-    # Every month with a payment is one payment, applied once; each
-    # account's ledger sums to its amounts.
+    # Accounts whose September bill is nothing or a credit are paid off:
+    # the demo's night settled them, so the same night again moves none.
     rows = list(csv.DictReader(UCI_FILE.open(newline="")))
-    months_paid = sum(Decimal(row[c]) > 0 for row in rows for c in PAID_COLUMNS)
-    payments = ImportJob.objects.get(profile__kind="payments")
-    assert (payments.rows_created, payments.rows_rejected) == (months_paid, 0)
-    assert Payment.objects.count() == months_paid == 143_103
-    assert f"{format_count(months_paid)} pagos aplicados" in printed
-    assert not disagreements().exists()
-
-    # Accounts that owe nothing after their payments are paid off: those
-    # with payments were settled as they were posted, the others by the
-    # demo's night, so the same night again moves none.
-    paid_off = [row for row in rows if balance_after_payments(row) <= 0]
-    by_night = sum(paid(row) == 0 for row in paid_off)
+    paid_off = sum(Decimal(row["BILL_AMT1"]) <= 0 for row in rows)
     settled = AccountState.objects.filter(state=ManagementState.SETTLED)
-    assert (settled.count(), len(paid_off), by_night) == (12_265, 12_265, 860)
-    assert "860 cuentas canceladas" in printed
+    assert settled.count() == paid_off == 2_598
+    assert "2.598 cuentas canceladas" in printed
     assert "0 cuentas canceladas" in run("cycle", "--as-of", "2005-09-30")
 
     before = counts()
     printed_again = run("demo", "--no-serve")
 
     assert "ya se importó" in printed_again
-    assert "Los pagos ya se importaron" in printed_again
     assert counts() == before
     assert json.loads(run("report", "stages", "--format", "json")) == expected
     assert ImportJob.objects.filter(status=ImportStatus.DUPLICATE).count() == 1
@@ -202,18 +172,14 @@ def check_console_and_supervision(client):
     """The demo agent has a queue; the supervisor sees the day's work.
 
     The queue is worked out from the source: accounts whose September bill
-    (BILL_AMT1) less their payments is positive are owed; the first is the
-    latest in payment (PAY_0) and, among those, the largest balance.
+    (BILL_AMT1) is positive are owed; the first is the latest in payment
+    (PAY_0) and, among those, the largest bill.
     """
     rows = list(csv.DictReader(UCI_FILE.open(newline="")))
-    owed = [row for row in rows if balance_after_payments(row) > 0]
+    owed = [row for row in rows if Decimal(row["BILL_AMT1"]) > 0]
     first = max(
         owed,
-        key=lambda row: (
-            int(row["PAY_0"]),
-            balance_after_payments(row),
-            -int(row["ID"]),
-        ),
+        key=lambda row: (int(row["PAY_0"]), Decimal(row["BILL_AMT1"]), -int(row["ID"])),
     )
     gestor = get_user_model().objects.get(username="gestor")
     supervisor = get_user_model().objects.get(username="supervisor")
@@ -222,7 +188,7 @@ def check_console_and_supervision(client):
     queue = client.get(reverse("console:queue"))
 
     # The page counts up to its cap; the queue itself holds every owed one.
-    assert len(owed) == 17_735
+    assert len(owed) == 27_402
     assert (queue.context["page"].due, queue.context["page"].more) == (1000, True)
     assert "1.000+" in queue.content.decode()
     assert agent_queue(gestor).count() == len(owed)
@@ -256,19 +222,3 @@ def test_a_taken_port_is_refused_before_anything_is_loaded():
 
         with pytest.raises(CommandError, match=f"El puerto {port} ya está en uso"):
             call_command("demo", "--addr", f"127.0.0.1:{port}")
-
-
-def test_the_payments_file_has_a_line_per_account_and_month_paid(tmp_path):
-    path = tmp_path / "pagos.csv"
-
-    result = convert_uci_payments(path, limit=2)
-
-    assert result.rows == 5
-    assert path.read_text(encoding="cp1252").splitlines() == [
-        "referencia;nro_cuenta;fecha_pago;importe",
-        "1-2005-08;1;31/08/2005;689,00",
-        "2-2005-04;2;30/04/2005;2.000,00",
-        "2-2005-06;2;30/06/2005;1.000,00",
-        "2-2005-07;2;31/07/2005;1.000,00",
-        "2-2005-08;2;31/08/2005;1.000,00",
-    ]

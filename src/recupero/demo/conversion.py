@@ -64,20 +64,6 @@ HEADERS = (
     *(column.header for column in HISTORY_COLUMNS),
 )
 
-# The six months of payments of the UCI data, newest first (PAY_AMT1 is
-# September 2005). The data says only the month, so each payment is dated
-# at its month's end, the day the demo dates that month's statement; the
-# reference is the account and the month ("1-2005-08"), one per month.
-PAYMENT_MONTHS = (
-    ("PAY_AMT1", datetime.date(2005, 9, 30)),
-    ("PAY_AMT2", datetime.date(2005, 8, 31)),
-    ("PAY_AMT3", datetime.date(2005, 7, 31)),
-    ("PAY_AMT4", datetime.date(2005, 6, 30)),
-    ("PAY_AMT5", datetime.date(2005, 5, 31)),
-    ("PAY_AMT6", datetime.date(2005, 4, 30)),
-)
-PAYMENT_HEADERS = ("referencia", "nro_cuenta", "fecha_pago", "importe")
-
 CENT = Decimal("0.01")
 # Python writes 1,234.56; Argentina writes 1.234,56.
 AR_SEPARATORS = str.maketrans({",": ".", ".": ","})
@@ -169,40 +155,3 @@ def _creditor_row(
         STATEMENT_DATE.strftime("%d/%m/%Y"),
         *(format_amount(row[column.source]) for column in HISTORY_COLUMNS),
     ]
-
-
-def convert_uci_payments(
-    target: Path, *, source: Path = SHIPPED_SOURCE, limit: int | None = None
-) -> ConversionResult:
-    """Write the payments file of the UCI rows of ``source`` to ``target``.
-
-    One line per account and month with a payment (``PAY_AMTn`` > 0),
-    oldest month first, in the creditor file's format; ``rows`` counts the
-    payments. Written next to the target and renamed over it, like the
-    portfolio file.
-    """
-    result = ConversionResult(path=target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    with (
-        source.open(encoding="utf-8", newline="") as source_file,
-        partial.open("w", encoding=ENCODING, newline="") as target_file,
-    ):
-        writer = csv.writer(target_file, delimiter=DELIMITER, lineterminator="\r\n")
-        writer.writerow(PAYMENT_HEADERS)
-        for number, row in enumerate(csv.DictReader(source_file)):
-            if limit is not None and number >= limit:
-                break
-            for column, paid_on in reversed(PAYMENT_MONTHS):
-                if Decimal(row[column]) > 0:
-                    writer.writerow(
-                        [
-                            f"{row['ID']}-{paid_on:%Y-%m}",
-                            row["ID"],
-                            paid_on.strftime("%d/%m/%Y"),
-                            format_amount(row[column]),
-                        ]
-                    )
-                    result.rows += 1
-    os.replace(partial, target)
-    return result

@@ -18,11 +18,7 @@ from recupero.access.actions import (
     set_membership,
 )
 from recupero.access.models import Area, Membership, ProfileKind
-from recupero.demo.conversion import (
-    DELIMITER,
-    ENCODING,
-    HISTORY_COLUMNS,
-)
+from recupero.demo.conversion import DELIMITER, ENCODING, HISTORY_COLUMNS
 from recupero.portfolios.actions import create_creditor, get_or_create_portfolio
 from recupero.portfolios.models import (
     DEFAULT_TIME_ZONE,
@@ -40,8 +36,6 @@ PORTFOLIO_NAME = "Tarjetas de crédito, asignación 01/10/2005"
 PLACED_ON = datetime.date(2005, 10, 1)
 PROFILE_NAME = "Cartera de tarjetas (CSV)"
 CONVERTED_FILE_NAME = "cartera_banco_demo.csv"
-PAYMENTS_PROFILE_NAME = "Pagos informados por el banco (CSV)"
-PAYMENTS_FILE_NAME = "pagos_banco_demo.csv"
 
 # Demo only: these log-ins are printed on screen and written in the README.
 DEMO_PASSWORD = "recupero-demo"  # noqa: S105
@@ -106,22 +100,6 @@ PROFILE_SETTINGS: dict[str, Any] = {
     "history": PROFILE_HISTORY,
 }
 
-# The bank itself reports its debtors' payments: a creditor file.
-PAYMENTS_PROFILE_SETTINGS: dict[str, Any] = {
-    "kind": ImportKind.PAYMENTS,
-    "encoding": ENCODING,
-    "delimiter": DELIMITER,
-    "decimal_separator": ",",
-    "date_format": "dd/mm/aaaa",
-    "columns": {
-        "reference": "referencia",
-        "account_number": "nro_cuenta",
-        "value_date": "fecha_pago",
-        "amount": "importe",
-        "payment_source": {"value": "creditor_file"},
-    },
-}
-
 
 @dataclass(frozen=True)
 class DemoSetup:
@@ -129,7 +107,6 @@ class DemoSetup:
     portfolio: Portfolio
     profile: ImportProfile
     admin: AbstractBaseUser
-    payments_profile: ImportProfile
 
 
 @transaction.atomic
@@ -149,20 +126,13 @@ def load_demo_parameters() -> DemoSetup:
     profile, _created = ImportProfile.objects.get_or_create(
         creditor=creditor, name=PROFILE_NAME, defaults=PROFILE_SETTINGS
     )
-    payments_profile, _created = ImportProfile.objects.get_or_create(
-        creditor=creditor,
-        name=PAYMENTS_PROFILE_NAME,
-        defaults=PAYMENTS_PROFILE_SETTINGS,
-    )
     ensure_default_profiles()
     area, _created = Area.objects.get_or_create(
         code=AREA_CODE, defaults={"name": AREA_NAME}
     )
     link_portfolio_to_area(portfolio, area)
     users = [ensure_demo_user(user, area) for user in DEMO_USERS]
-    return DemoSetup(
-        creditor, portfolio, profile, admin=users[0], payments_profile=payments_profile
-    )
+    return DemoSetup(creditor, portfolio, profile, admin=users[0])
 
 
 def ensure_demo_user(demo_user: DemoUser, area: Area) -> AbstractBaseUser:

@@ -1,10 +1,9 @@
 """``recupero demo``: a real portfolio loaded, aged and served in one command.
 
 Migrates the database, loads the demo's parameters, converts the shipped UCI
-data set into a creditor file, imports it through the ordinary import, posts
-the data's six months of payments through the payment import, runs the
-nightly cycle as of the statement date and prints what happened; then
-serves the application. Running it again changes nothing: the files are
+data set into a creditor file, imports it through the ordinary import, runs
+the nightly cycle as of the statement date and prints what happened; then
+serves the application. Running it again changes nothing: the file is
 recognised as already imported.
 """
 
@@ -22,16 +21,11 @@ from rich.table import Table
 from rich.text import Text
 
 from recupero.collections.nightly import run_collections_night
-from recupero.demo.conversion import (
-    STATEMENT_DATE,
-    convert_uci,
-    convert_uci_payments,
-)
+from recupero.demo.conversion import STATEMENT_DATE, convert_uci
 from recupero.demo.fixtures import (
     CONVERTED_FILE_NAME,
     DEMO_PASSWORD,
     DEMO_USERS,
-    PAYMENTS_FILE_NAME,
     DemoSetup,
     load_demo_parameters,
 )
@@ -85,7 +79,6 @@ class Command(BaseCommand):
         job = self.load(setup, path)
         loaded = job.duplicate_of if job.status == ImportStatus.DUPLICATE else job
         assert loaded is not None
-        self.load_payments(setup)
         self.age(setup, already_loaded=job.status == ImportStatus.DUPLICATE)
 
         write_rich(
@@ -132,44 +125,6 @@ class Command(BaseCommand):
         if job.status == ImportStatus.DUPLICATE:
             self.say(job.message or f"{path.name} ya se importó: no se cambió nada.")
         return job
-
-    def load_payments(self, setup: DemoSetup) -> None:
-        """Post the six months of payments of the data, once.
-
-        A payment file loaded again is read again and every line reported
-        as already imported; the demo, which writes the same file every
-        time, says so in one line instead.
-        """
-        profile = setup.payments_profile
-        earlier = ImportJob.objects.filter(
-            profile=profile, status=ImportStatus.DONE
-        ).first()
-        if earlier is not None:
-            self.say(
-                f"Los pagos ya se importaron (importación n.º {earlier.pk}): "
-                f"{earlier.message}"
-            )
-            return
-        path = Path(settings.VAR_DIR) / "demo" / PAYMENTS_FILE_NAME
-        converted = convert_uci_payments(path)
-        with self.progress_bar() as bar:
-            task = bar.add_task("Importando los pagos", total=converted.rows)
-            job = start_import(
-                creditor=setup.creditor,
-                profile=profile,
-                source=path,
-                user=setup.admin,
-                run_now=True,
-                progress=lambda job: bar.update(task, completed=job.rows_read),
-            )
-        if job.status == ImportStatus.FAILED:
-            raise CommandError(f"La importación de los pagos falló: {job.error}")
-        self.say(
-            f"Pagos de abril a septiembre de 2005 ({path.name}): "
-            f"{format_count(job.rows_created)} pagos aplicados, "
-            f"{format_count(job.rows_unchanged)} ya importados, "
-            f"{format_count(job.rows_rejected)} rechazados."
-        )
 
     def age(self, setup: DemoSetup, *, already_loaded: bool) -> None:
         """Age the book and run its collections night at the statement date, once.
