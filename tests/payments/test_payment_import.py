@@ -2,8 +2,10 @@
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from recupero.payments.ledger import disagreements
 from recupero.payments.models import EntryKind, LedgerEntry, Payment
@@ -245,3 +247,19 @@ def test_a_payment_profile_must_map_the_amount(make_profile, import_file):
 
     assert job.status == ImportStatus.FAILED
     assert "falta: amount" in job.error
+
+
+def test_the_import_command_reports_payments_as_payments(
+    payments_profile, creditor, tmp_path
+):
+    path = tmp_path / "pagos_0311.csv"
+    path.write_text(PAGOS_0311)
+    out = StringIO()
+
+    call_command(
+        "import", str(path), creditor=creditor.code, profile="pagos", stdout=out
+    )
+
+    printed = out.getvalue()
+    assert "  Pagos aplicados:             3\n" in printed
+    assert "Cuentas nuevas" not in printed

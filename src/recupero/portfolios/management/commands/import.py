@@ -10,6 +10,7 @@ from recupero.portfolios.importing import start_import
 from recupero.portfolios.models import (
     Creditor,
     ImportJob,
+    ImportKind,
     ImportProfile,
     ImportStatus,
     Portfolio,
@@ -103,14 +104,25 @@ class Command(BaseCommand):
             self.stdout.write(job.message)
             return
         self.stdout.write(f"Importación n.º {job.pk}: {job.file_name}")
-        rows = [
-            ("Filas leídas", job.rows_read),
-            ("Cuentas nuevas", job.rows_created),
-            ("Actualizadas", job.rows_updated),
-            ("Sin cambios", job.rows_unchanged),
-            ("Rechazadas", job.rows_rejected),
-            ("Con advertencias", job.rows_with_warnings),
-        ]
+        if job.profile.kind == ImportKind.PAYMENTS:
+            # A payment applied counts as created, one already imported as
+            # unchanged (see PaymentChunkLoader).
+            rows = [
+                ("Filas leídas", job.rows_read),
+                ("Pagos aplicados", job.rows_created),
+                ("Ya importados", job.rows_unchanged),
+                ("Rechazadas", job.rows_rejected),
+                ("Con advertencias", job.rows_with_warnings),
+            ]
+        else:
+            rows = [
+                ("Filas leídas", job.rows_read),
+                ("Cuentas nuevas", job.rows_created),
+                ("Actualizadas", job.rows_updated),
+                ("Sin cambios", job.rows_unchanged),
+                ("Rechazadas", job.rows_rejected),
+                ("Con advertencias", job.rows_with_warnings),
+            ]
         for label, count in rows:
             self.stdout.write(f"  {label + ':':<18}{format_count(count):>12}")
         issues = list(job.issues.order_by("line", "id")[:ISSUES_SHOWN])
