@@ -458,6 +458,16 @@ def test_payments_on_time_pay_the_installments_and_complete_the_plan(book):
     assert_ledger_agrees()
 
 
+def test_a_payment_marks_its_installment_paid_without_waiting_for_the_night(book):
+    terms = PlanTerms("french", 3, Decimal("36"), D(2025, 4, 10))
+    plan = accept(book.ana, propose(book.ana, [book.account], terms))
+    number, due_on, *_amounts, total = schedule(plan)[0]
+
+    pay(book.account, total, due_on, "cuota-1")
+
+    assert [row[1] for row in statuses(plan)] == ["paid", "pending", "pending"]
+
+
 def test_a_late_payment_accrues_penalty_interest_posted_to_the_ledger(book):
     MoneySettings.objects.create(
         creditor=book.account.creditor, penalty_tna=Decimal("36.5")

@@ -67,10 +67,13 @@ from recupero.payments.models import (
     MoneySettings,
     Payment,
     PaymentMethod,
+    PaymentPlan,
     PaymentSource,
     PaymentStatus,
+    PlanStatus,
     default_waterfall,
 )
+from recupero.payments.plans import refresh_plan
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.importing.loading import (
     in_batches,
@@ -243,6 +246,8 @@ def post_payments(
     _lower_accounts(accounts, splits, at)
     result.payment_ids = [ids[row.reference] for _index, row in new]
     _follow_promises(accounts, splits, at)
+    latest = max(row.value_date for _index, row in new)
+    _follow_plans(list(splits), min(latest, today))
     logger.info(
         "posted %s payments for creditor %s, %s duplicates",
         len(result.payment_ids),
@@ -251,6 +256,21 @@ def post_payments(
         extra={"creditor_id": creditor.pk},
     )
     return result
+
+
+def _follow_plans(account_ids: list[int], as_of: datetime.date) -> None:
+    """Bring the plans in force over these accounts up to ``as_of`` at once.
+
+    The nightly cycle does it for every plan up to its date; a cashier's
+    receipt or a payment file should not leave an installment shown unpaid
+    until then. ``as_of`` is the latest value date posted: what accrues
+    after it is the night's to post.
+    """
+    plans = PaymentPlan.objects.filter(
+        status=PlanStatus.ACTIVE, accounts__in=account_ids, accepted_on__lte=as_of
+    ).distinct()
+    for plan in plans.order_by("pk"):
+        refresh_plan(plan, as_of=as_of)
 
 
 def post_payment(
@@ -688,6 +708,7 @@ def reverse_payment(
         update_fields=["status", "reversed_at", "reversed_on", "reversal_reason"]
     )
     _recount_promises(account, at)
+    _follow_plans([account.pk], min(on, business_date(account.creditor, at)))
     payment.refresh_from_db()
     logger.info(
         "payment %s reversed by %s",
