@@ -19,10 +19,9 @@ from django.utils import timezone
 from recupero.payments.models import Payment, PaymentSource
 from recupero.payments.posting import Duplicate, PaymentRow, post_payments
 from recupero.portfolios.importing.loading import (
-    ISSUE_FIELDS,
     ChunkCounts,
-    insert_rows,
     select_in,
+    write_issues,
 )
 from recupero.portfolios.importing.mapping import (
     AccountRow,
@@ -32,7 +31,6 @@ from recupero.portfolios.importing.mapping import (
 )
 from recupero.portfolios.models import (
     Account,
-    ImportIssue,
     ImportJob,
     IssueSeverity,
 )
@@ -91,7 +89,7 @@ class PaymentChunkLoader:
             at=timezone.now(),
         )
         self._report_duplicates(accepted, result.duplicates)
-        self._write_issues(rows)
+        write_issues(self.job.pk, rows)
 
         counts = ChunkCounts(read=len(rows), created=len(result.payment_ids))
         counts.unchanged = len(result.duplicates)
@@ -160,25 +158,4 @@ class PaymentChunkLoader:
                 value=value,
                 account_number=row.number,
             )
-        )
-
-    def _write_issues(self, rows: list[AccountRow]) -> None:
-        insert_rows(
-            ImportIssue,
-            ISSUE_FIELDS,
-            [
-                (
-                    self.job.pk,
-                    issue.line,
-                    issue.column[:100],
-                    issue.field[:60],
-                    issue.value[:200],
-                    issue.severity,
-                    issue.code[:40],
-                    issue.message[:300],
-                    issue.account_number[:60],
-                )
-                for row in rows
-                for issue in row.issues
-            ],
         )

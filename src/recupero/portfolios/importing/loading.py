@@ -795,23 +795,27 @@ class ChunkLoader:
     # -- the report ----------------------------------------------------------
 
     def _write_issues(self, rows: list[AccountRow]) -> None:
-        job = self.job.pk
-        insert_rows(
-            ImportIssue,
-            ISSUE_FIELDS,
-            [
-                (
-                    job,
-                    issue.line,
-                    issue.column[:100],
-                    issue.field[:60],
-                    issue.value[:200],
-                    issue.severity,
-                    issue.code[:40],
-                    issue.message[:300],
-                    issue.account_number[:60],
-                )
-                for row in rows
-                for issue in row.issues
-            ],
-        )
+        write_issues(self.job.pk, rows)
+
+
+def write_issues(job_id: int, rows: list[AccountRow]) -> None:
+    """Record the issues of ``rows`` for the job's report, in bulk."""
+    insert_rows(
+        ImportIssue,
+        ISSUE_FIELDS,
+        [
+            (
+                job_id,
+                issue.line,
+                issue.column[:100],
+                issue.field[:60],
+                issue.value[:200],
+                issue.severity,
+                issue.code[:40],
+                issue.message[:300],
+                issue.account_number[:60],
+            )
+            for row in rows
+            for issue in row.issues
+        ],
+    )
