@@ -1,5 +1,7 @@
 """The mass result page when the search or the form is wrong, and its codes."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -43,7 +45,8 @@ def test_a_bad_search_shows_the_page_with_its_error(client, back_office):
 
 def test_a_post_on_a_bad_search_records_nothing(client, back_office, floor):
     response = client.post(
-        url("portfolio=999999"), {"code": "ENV", "channel": "letter", "expected": 5}
+        url("portfolio=999999"),
+        {"code": "ENV", "channel": "letter", "expected": 5, "token": uuid.uuid4()},
     )
 
     assert response.status_code == 400
@@ -52,7 +55,8 @@ def test_a_post_on_a_bad_search_records_nothing(client, back_office, floor):
 
 def test_a_post_without_a_code_says_so_and_records_nothing(client, back_office, floor):
     response = client.post(
-        url(f"portfolio={floor.cards.pk}"), {"channel": "letter", "expected": 5}
+        url(f"portfolio={floor.cards.pk}"),
+        {"channel": "letter", "expected": 5, "token": uuid.uuid4()},
     )
 
     assert response.status_code == 400
@@ -65,7 +69,12 @@ def test_a_post_without_a_code_says_so_and_records_nothing(client, back_office, 
 def test_a_lost_count_says_so_and_records_nothing(client, back_office, floor, expected):
     response = client.post(
         url(f"portfolio={floor.cards.pk}"),
-        {"code": "ENV", "channel": "letter", "expected": expected},
+        {
+            "code": "ENV",
+            "channel": "letter",
+            "expected": expected,
+            "token": uuid.uuid4(),
+        },
     )
 
     assert response.status_code == 400
@@ -80,7 +89,7 @@ def test_the_deceased_code_is_not_offered_nor_taken(client, back_office, floor):
     page = client.get(url(f"portfolio={floor.cards.pk}"))
     response = client.post(
         url(f"portfolio={floor.cards.pk}"),
-        {"code": "FALL", "channel": "letter", "expected": 5},
+        {"code": "FALL", "channel": "letter", "expected": 5, "token": uuid.uuid4()},
     )
 
     offered = {code.code for code in page.context["form"].fields["code"].queryset}
@@ -97,7 +106,7 @@ def test_a_refusal_of_the_action_is_shown_once(client, back_office, floor):
     # No answer (NA) is a call's result: the action refuses it on letters.
     response = client.post(
         url(f"portfolio={floor.cards.pk}"),
-        {"code": "NA", "channel": "letter", "expected": 5},
+        {"code": "NA", "channel": "letter", "expected": 5, "token": uuid.uuid4()},
     )
 
     assert response.status_code == 400
@@ -111,7 +120,7 @@ def test_the_count_of_a_search_that_changed_is_written_as_a_count(
 ):
     response = client.post(
         url(f"portfolio={floor.cards.pk}"),
-        {"code": "ENV", "channel": "letter", "expected": 4},
+        {"code": "ENV", "channel": "letter", "expected": 4, "token": uuid.uuid4()},
     )
 
     assert response.status_code == 200
@@ -129,7 +138,10 @@ def test_settled_and_deceased_accounts_are_left_out_and_not_counted(
     search = url(f"portfolio={floor.cards.pk}")
 
     shown = client.get(search)
-    response = client.post(search, {"code": "ENV", "channel": "letter", "expected": 3})
+    response = client.post(
+        search,
+        {"code": "ENV", "channel": "letter", "expected": 3, "token": uuid.uuid4()},
+    )
 
     assert shown.context["found"] == 3
     assert response.status_code == 302
@@ -141,7 +153,9 @@ def test_the_message_of_a_result_on_one_account_is_singular(client, back_office,
     search = url("q=T-1")
 
     response = client.post(
-        search, {"code": "ENV", "channel": "letter", "expected": 1}, follow=True
+        search,
+        {"code": "ENV", "channel": "letter", "expected": 1, "token": uuid.uuid4()},
+        follow=True,
     )
 
     shown = [str(message) for message in response.context["messages"]]

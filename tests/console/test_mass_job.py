@@ -1,6 +1,7 @@
 """A mass result above the in-request floor: queued as a job, run by a task."""
 
 import logging
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -53,7 +54,13 @@ def mass_url(floor) -> str:
 def post_letters(client, floor, expected: int = 5):
     return client.post(
         mass_url(floor),
-        {"code": "ENV", "channel": "letter", "note": "Carta 1", "expected": expected},
+        {
+            "code": "ENV",
+            "channel": "letter",
+            "note": "Carta 1",
+            "expected": expected,
+            "token": uuid.uuid4(),
+        },
     )
 
 
@@ -186,7 +193,8 @@ def test_an_unexpected_error_fails_the_job_and_is_logged_by_id(
 def test_a_code_the_action_refuses_queues_no_job(client, back_office, floor):
     # No answer (NA) is a call's result: refused on letters before queuing.
     response = client.post(
-        mass_url(floor), {"code": "NA", "channel": "letter", "expected": 5}
+        mass_url(floor),
+        {"code": "NA", "channel": "letter", "expected": 5, "token": uuid.uuid4()},
     )
 
     assert response.status_code == 400
@@ -219,4 +227,51 @@ def test_up_to_the_floor_the_result_is_recorded_in_the_request(
     assert response.status_code == 302
     assert response.url.startswith(reverse("portfolios:accounts"))
     assert Activity.objects.count() == 5
-    assert not MassResultJob.objects.exists()
+    job = MassResultJob.objects.get()
+    assert (job.status, job.expected, job.recorded) == (MassJobStatus.DONE, 5, 5)
+
+
+@pytest.mark.parametrize("in_request", [5, 2])
+def test_the_same_form_posted_twice_records_once(
+    client,
+    back_office,
+    floor,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    in_request,
+):
+    # In the request (floor 5) and as a job (floor 2) alike.
+    monkeypatch.setattr(views, "MASS_IN_REQUEST", in_request)
+    form = {"code": "ENV", "channel": "letter", "expected": 5, "token": uuid.uuid4()}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(mass_url(floor), form)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(mass_url(floor), form)
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert (
+        "Este formulario ya se envió: el resultado en masa se registró una vez "
+        "y no se registra de nuevo." in second.content.decode()
+    )
+    assert Activity.objects.count() == 5
+    assert MassResultJob.objects.count() == 1
+
+
+def test_the_page_carries_a_new_token_each_time(client, back_office, floor):
+    first = client.get(mass_url(floor)).context["form"]["token"].value()
+    second = client.get(mass_url(floor)).context["form"]["token"].value()
+
+    assert first != second
+    assert 'name="token"' in client.get(mass_url(floor)).content.decode()
+
+
+def test_a_post_without_its_token_records_nothing(client, back_office, floor):
+    response = client.post(
+        mass_url(floor), {"code": "ENV", "channel": "letter", "expected": 5}
+    )
+
+    assert response.status_code == 400
+    assert "Se perdió el token del formulario" in response.content.decode()
+    assert not Activity.objects.exists()

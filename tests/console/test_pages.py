@@ -1,6 +1,7 @@
 """The console's pages as an agent uses them, on the floor of conftest.py."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -308,7 +309,14 @@ def test_a_result_is_recorded_on_every_account_of_a_search(client, floor):
 
     page = client.get(url)
     response = client.post(
-        url, {"code": "ENV", "channel": "letter", "note": "Carta 1", "expected": 3}
+        url,
+        {
+            "code": "ENV",
+            "channel": "letter",
+            "note": "Carta 1",
+            "expected": 3,
+            "token": uuid.uuid4(),
+        },
     )
 
     assert "La búsqueda encuentra 3 cuentas." in page.content.decode()
@@ -327,7 +335,9 @@ def test_a_mass_result_is_not_recorded_when_the_search_changed(client, floor):
     client.force_login(back_office)
     url = f"{reverse('console:mass_result')}?portfolio={floor.cards.pk}"
 
-    response = client.post(url, {"code": "ENV", "channel": "letter", "expected": 2})
+    response = client.post(
+        url, {"code": "ENV", "channel": "letter", "expected": 2, "token": uuid.uuid4()}
+    )
 
     assert response.status_code == 200
     assert "ahora encuentra 5 cuentas" in response.content.decode()

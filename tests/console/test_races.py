@@ -6,6 +6,7 @@ PostgreSQL; each thread has its own connection, closed at its end.
 
 import datetime
 import threading
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -13,9 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from recupero.collections.actions import PromiseTerms, register_activity
-from recupero.collections.models import AccountState, Promise, StateChange
+from recupero.collections.mass_jobs import record_mass_result_now
+from recupero.collections.models import (
+    AccountState,
+    Activity,
+    Promise,
+    StateChange,
+)
 from recupero.console.actions import take_next_account
 from recupero.console.models import AccountLock
+from recupero.portfolios.models import Account
 
 from .conftest import NOW
 
@@ -111,3 +119,21 @@ def test_one_agent_asking_twice_at_once_holds_one_account(floor):
 
     assert all(outcome is not None for outcome in outcomes)
     assert AccountLock.objects.filter(user=floor.ana).count() == 1
+
+
+def test_the_same_mass_form_posted_twice_at_once_records_once(floor):
+    # Both requests find the same count; only the token tells them apart.
+    token = uuid.uuid4()
+    accounts = Account.objects.filter(portfolio=floor.cards)
+
+    def post():
+        return record_mass_result_now(
+            accounts, "ENV", channel="letter", user=floor.ana, token=token
+        )
+
+    outcomes = at_once(post, post)
+
+    refused = [each for each in outcomes if isinstance(each, ValidationError)]
+    assert len(refused) == 1
+    assert refused[0].code == "already_recorded"
+    assert Activity.objects.count() == accounts.count()

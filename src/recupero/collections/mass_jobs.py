@@ -9,11 +9,15 @@ on accounts nobody saw.
 """
 
 import logging
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recupero.collections.actions import (
     check_mass_code,
@@ -47,16 +51,18 @@ def start_mass_result_job(
     creditor: Creditor | None = None,
     portfolio: Portfolio | None = None,
     stage: str = "",
+    token: uuid.UUID | None = None,
 ) -> MassResultJob:
     """Queue a mass result of ``code`` on the accounts of one search.
 
     ``expected`` is the count the user confirmed. A code or a channel the
     action refuses is refused here (``ValidationError``), so that the form
-    says so instead of a job failing later.
+    says so instead of a job failing later; so is a ``token`` some job
+    already holds (the same form posted twice).
     """
     code = get_result_code(code)
     check_mass_code(code, channel)
-    job = MassResultJob.objects.create(
+    job = _create_job(
         created_by=user,
         result_code=code,
         channel=channel,
@@ -66,6 +72,7 @@ def start_mass_result_job(
         portfolio=portfolio,
         stage=stage,
         expected=expected,
+        token=token,
     )
     logger.info("mass result job %s: %s accounts queued", job.pk, expected)
 
@@ -73,6 +80,65 @@ def start_mass_result_job(
 
     transaction.on_commit(lambda: run_mass_result_job.delay(job.pk))
     return job
+
+
+@transaction.atomic
+def record_mass_result_now(
+    accounts: QuerySet[Account],
+    code: ResultCode | str,
+    *,
+    channel: str,
+    user: Any,
+    token: uuid.UUID,
+    note: str = "",
+    origin: HttpRequest | None = None,
+) -> int:
+    """Record ``code`` on ``accounts`` in this request; return how many.
+
+    A job row, done at once, keeps the form's ``token`` in the same
+    transaction: the same form posted twice is refused
+    (``ValidationError``) and records nothing. On PostgreSQL a second
+    insert of the token waits for the first transaction and then fails.
+    """
+    code = get_result_code(code)
+    check_mass_code(code, channel)
+    now = timezone.now()
+    job = _create_job(
+        created_by=user,
+        result_code=code,
+        channel=channel,
+        note=note,
+        expected=0,
+        status=MassJobStatus.RUNNING,
+        started_at=now,
+        token=token,
+    )
+    recorded = register_mass_result(
+        accounts, code, channel=channel, user=user, note=note, origin=origin
+    )
+    job.status = MassJobStatus.DONE
+    job.expected = job.recorded = recorded
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "expected", "recorded", "finished_at"])
+    return recorded
+
+
+def _create_job(**fields: Any) -> MassResultJob:
+    try:
+        # A savepoint, so that the caller's transaction survives the clash.
+        with transaction.atomic():
+            return MassResultJob.objects.create(**fields)
+    except IntegrityError:
+        token = fields.get("token")
+        if token is None or not MassResultJob.objects.filter(token=token).exists():
+            raise
+    raise ValidationError(
+        _(
+            "This form was already sent: the mass result was recorded once "
+            "and is not recorded again."
+        ),
+        code="already_recorded",
+    )
 
 
 def run_mass_job(job: MassResultJob) -> MassResultJob:

@@ -560,6 +560,12 @@ class MassResultJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The one-time token of the form that asked for it: a second submit of
+    # the same page (a double click, a reload) collides on it and records
+    # nothing, where the count check alone would let it through.
+    token = models.UUIDField(
+        _("form token"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("mass result")

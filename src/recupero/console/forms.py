@@ -192,6 +192,15 @@ class MassResultForm(forms.Form):
             _("The count of accounts was lost; check the search and confirm again."),
         ),
     )
+    # A one-time token made when the page is shown: the job row keeps it,
+    # so that the same page posted twice records the result only once.
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ("required", "invalid"),
+            _("The form's token was lost; check the search and confirm again."),
+        ),
+    )
 
 
 class MarkForm(forms.Form):

@@ -1,6 +1,7 @@
 """The agent console: the queue, the next account, the 360° page and results."""
 
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -18,9 +19,11 @@ from recupero.access.models import AuditAction
 from recupero.collections.actions import (
     USABLE_CONTACT_STATUSES,
     open_for_mass,
-    register_mass_result,
 )
-from recupero.collections.mass_jobs import start_mass_result_job
+from recupero.collections.mass_jobs import (
+    record_mass_result_now,
+    start_mass_result_job,
+)
 from recupero.collections.models import Channel, MassResultJob
 from recupero.console.actions import (
     open_account,
@@ -287,7 +290,9 @@ def mass_result(request: HttpRequest) -> HttpResponse:
         )
     )
     found = accounts.count()
-    form = MassResultForm(request.POST or None, initial={"expected": found})
+    form = MassResultForm(
+        request.POST or None, initial={"expected": found, "token": uuid.uuid4()}
+    )
     if request.method != "POST":
         return _mass_page(request, search, form, found)
     if not form.is_valid():
@@ -305,12 +310,13 @@ def mass_result(request: HttpRequest) -> HttpResponse:
     if found > MASS_IN_REQUEST:
         return _start_mass_job(request, search, form, found)
     try:
-        recorded = register_mass_result(
+        recorded = record_mass_result_now(
             Account.objects.filter(pk__in=accounts.values("pk")),
             data["code"],
             channel=data["channel"],
             user=request.user,
             note=data["note"],
+            token=data["token"],
             origin=request,
         )
     except ValidationError as error:
@@ -343,6 +349,7 @@ def _start_mass_job(
             creditor=search.cleaned_data["creditor"],
             portfolio=search.cleaned_data["portfolio"],
             stage=search.cleaned_data["stage"],
+            token=data["token"],
         )
     except ValidationError as error:
         form.add_error(None, error)
