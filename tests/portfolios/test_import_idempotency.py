@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from recupero.parties.models import ContactPoint, Debtor
-from recupero.portfolios.importing import loading
+from recupero.portfolios.importing import loading, start_import
 from recupero.portfolios.models import (
     Account,
     BalanceSnapshot,
@@ -272,3 +272,37 @@ def test_import_counters_and_bytes_follow_each_chunk(profile, import_file):
     assert [rows for rows, _bytes, _status in seen] == [3, 4, 4]
     assert seen[-1] == (4, size, ImportStatus.DONE)
     assert job.progress_percent == 100
+
+
+def test_import_same_file_while_the_first_is_pending_is_duplicate(
+    profile, tmp_path, monkeypatch
+):
+    # The first job waits for its task (never delivered here).
+    monkeypatch.setattr("recupero.portfolios.tasks.run_import_job.delay", print)
+    path = tmp_path / "cartera.csv"
+    path.write_text(MARCH)
+    first = start_import(creditor=profile.creditor, profile=profile, source=path)
+
+    second = start_import(creditor=profile.creditor, profile=profile, source=path)
+
+    assert first.status == ImportStatus.PENDING
+    assert second.status == ImportStatus.DUPLICATE
+    assert second.duplicate_of == first
+    assert second.message.startswith(
+        f"Este archivo ya se está importando en la importación n.º {first.pk}"
+    )
+    assert not Account.objects.exists()
+
+
+def test_import_same_file_pending_under_another_profile_is_not_duplicate(
+    profile, make_profile, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("recupero.portfolios.tasks.run_import_job.delay", print)
+    other = make_profile("otro", account_number="cuenta", balance="saldo")
+    path = tmp_path / "cartera.csv"
+    path.write_text(MARCH)
+    start_import(creditor=profile.creditor, profile=profile, source=path)
+
+    second = start_import(creditor=profile.creditor, profile=other, source=path)
+
+    assert second.status == ImportStatus.PENDING

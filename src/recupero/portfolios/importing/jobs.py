@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from recupero.collections.models import AccountState
@@ -81,10 +81,11 @@ def start_import(
 ) -> ImportJob:
     """Register a file for import and run it now or as a task.
 
-    A file already imported whole for the same creditor (same SHA-256) is
-    not read again unless ``force``: the returned job has status
-    ``duplicate`` and names the job that imported it. ``progress`` is
-    called after each chunk when the job runs here (``run_now``).
+    A file already imported whole for the same creditor (same SHA-256), or
+    pending or running under the same profile, is not read again unless
+    ``force``: the returned job has status ``duplicate`` and names the job
+    that imported it. ``progress`` is called after each chunk when the job
+    runs here (``run_now``).
     """
     if profile.creditor_id != creditor.pk:
         raise ValueError("the profile belongs to another creditor")
@@ -99,25 +100,29 @@ def start_import(
         size=size,
         created_by=user if getattr(user, "pk", None) else None,
     )
-    earlier = _earlier_import(creditor, digest)
-    # A payment file is read again, whole: each payment is found by its
-    # reference and reported line by line as already imported (case C05).
-    if earlier is not None and not force and profile.kind != ImportKind.PAYMENTS:
-        return _record_duplicate(job, earlier)
+    with transaction.atomic():
+        # The same file uploaded twice at once: without the lock each upload
+        # would find no earlier job and both would run. Locked, the second
+        # waits until the first job row is committed, then sees it.
+        Creditor.objects.select_for_update().filter(pk=creditor.pk).first()
+        earlier = _earlier_import(creditor, profile, digest)
+        # A payment file is read again, whole: each payment is found by its
+        # reference and reported line by line as already imported (case C05).
+        if earlier is not None and not force and profile.kind != ImportKind.PAYMENTS:
+            return _record_duplicate(job, earlier)
 
-    with _opened(source) as stream:
-        job.file.save(name, File(stream, name=name), save=False)
-    job.save()
-    logger.info(
-        "import job %s: creditor %s, %s bytes queued", job.pk, creditor.pk, size
-    )
-    if run_now:
-        return run_import(job, progress)
+        with _opened(source) as stream:
+            job.file.save(name, File(stream, name=name), save=False)
+        job.save()
+        logger.info(
+            "import job %s: creditor %s, %s bytes queued", job.pk, creditor.pk, size
+        )
+        if not run_now:
+            from recupero.portfolios.tasks import run_import_job
 
-    from recupero.portfolios.tasks import run_import_job
-
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
-    return job
+            transaction.on_commit(lambda: run_import_job.delay(job.pk))
+            return job
+    return run_import(job, progress)
 
 
 def _sha256(source: Path | UploadedFile) -> tuple[str, int]:
@@ -141,11 +146,20 @@ def _opened(source: Path | UploadedFile) -> Iterator[Any]:
     source.seek(0)
 
 
-def _earlier_import(creditor: Creditor, digest: str) -> ImportJob | None:
+def _earlier_import(
+    creditor: Creditor, profile: ImportProfile, digest: str
+) -> ImportJob | None:
+    """Return the job that imported this file, or is importing it now.
+
+    One still under way counts only under the same profile: another
+    profile reads the same bytes into other fields.
+    """
+    under_way = models.Q(
+        profile=profile, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+    )
     return (
-        ImportJob.objects.filter(
-            creditor=creditor, sha256=digest, status=ImportStatus.DONE
-        )
+        ImportJob.objects.filter(creditor=creditor, sha256=digest)
+        .filter(models.Q(status=ImportStatus.DONE) | under_way)
         .order_by("created_at", "pk")
         .first()
     )
@@ -158,8 +172,13 @@ def _record_duplicate(job: ImportJob, earlier: ImportJob) -> ImportJob:
     job.duplicate_of = earlier
     job.bytes_read = job.size
     job.finished_at = timezone.now()
+    already = (
+        f"ya se importó el {format_date(local)}"
+        if earlier.status == ImportStatus.DONE
+        else "ya se está importando"
+    )
     job.message = (
-        f"Este archivo ya se importó el {format_date(local)} en la importación "
+        f"Este archivo {already} en la importación "
         f"n.º {earlier.pk} («{earlier.file_name}»): no se cambió nada. "
         "Para leerlo otra vez: «recupero import --force» o, en la web, «Importar "
         "de nuevo aunque este mismo archivo ya se haya importado»."
