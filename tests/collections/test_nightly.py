@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from recupero.access.models import AuditEvent
 from recupero.collections.actions import (
     PromiseTerms,
     get_account_state,
     register_activity,
 )
-from recupero.collections.models import AccountState, DebtorState
+from recupero.collections.models import AccountState, DebtorState, StateChange
 from recupero.collections.nightly import night_runs, run_collections_night
 from recupero.parties.models import ContactKind, ContactPoint, ContactStatus
 from tests.collections.conftest import NOW
@@ -41,6 +42,30 @@ def test_night_settles_accounts_paid_off(make_account, phone, debtor):
     assert summary.settled == 1
     assert get_account_state(paid) == "cancelada"
     assert get_account_state(owing) == "sin_gestion"
+
+
+def test_night_reopens_settled_accounts_that_owe_again(make_account, phone, debtor):
+    # A-1 was settled and then charged again by a path that did not reopen
+    # it; A-2 is settled and still paid off.
+    charged = make_account("A-1", debtor, balance="75.00")
+    paid = make_account("A-2", debtor, balance="0.00")
+    AccountState.objects.create(
+        account=charged, state="cancelada", next_attempt_on=datetime.date(2025, 6, 1)
+    )
+    AccountState.objects.create(account=paid, state="cancelada")
+
+    summary = run_collections_night(AS_OF)
+
+    assert (summary.settled, summary.reopened) == (0, 1)
+    state = AccountState.objects.get(account=charged)
+    assert (state.state, state.next_attempt_on) == ("sin_gestion", AS_OF)
+    assert get_account_state(paid) == "cancelada"
+    assert DebtorState.objects.get().state == "sin_gestion"
+    reopened = StateChange.objects.filter(event="debt_reopened")
+    assert list(reopened.values_list("account__number", flat=True)) == ["A-1"]
+    audit = AuditEvent.objects.filter(changes__event="debt_reopened")
+    assert list(audit.values_list("object_id", flat=True)) == [str(charged.pk)]
+    assert run_collections_night(AS_OF).reopened == 0
 
 
 def test_debtor_without_usable_contact_point_is_unreachable(account, debtor):

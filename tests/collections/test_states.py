@@ -107,7 +107,9 @@ EXPECTED: dict[ManagementState, dict[Event, ManagementState]] = {
         E.CONTACT_POINT_AVAILABLE: S.NO_CONTACT,
     },
     S.DECEASED: {E.PAID_IN_FULL: S.SETTLED},
-    S.SETTLED: {},
+    # Owing again after settling is a new debt to work; nothing else moves
+    # a settled account, and "deceased" ignores it too.
+    S.SETTLED: {E.DEBT_REOPENED: S.NOT_WORKED},
 }
 
 
@@ -168,3 +170,11 @@ def test_documentation_lists_each_transition():
     assert "| `promise_broken` | `promesa_incumplida` |" in section
     assert "| `promise_kept` | `contactado` |" in section
     assert "`right_party`" not in section
+
+
+def test_documentation_says_how_a_settled_account_reopens():
+    text = DOC.read_text(encoding="utf-8")
+
+    section = text.split("### `cancelada`")[1].split("##")[0]
+
+    assert "| `debt_reopened` | `sin_gestion` |" in section

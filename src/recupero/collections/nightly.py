@@ -1,11 +1,13 @@
 """The collections part of the nightly cycle.
 
 After the accounts are aged (``portfolios.cycle``), this settles the
-accounts whose balance reached zero, decides the promises whose deadline
-has passed, and checks who can still be reached: accounts of debtors with
-no usable contact point become unreachable, unreachable ones whose debtor
-got a new contact point go back to "no contact". Every step is a handful
-of set-based statements whatever the number of accounts.
+accounts whose balance reached zero, reopens the settled ones that owe
+again (a safety net: the import and payment reversals reopen them as they
+happen), decides the promises whose deadline has passed, and checks who
+can still be reached: accounts of debtors with no usable contact point
+become unreachable, unreachable ones whose debtor got a new contact point
+go back to "no contact". Every step is a handful of set-based statements
+whatever the number of accounts.
 
 Running it again for the same date moves no account and records no state
 change twice: each step only moves accounts whose state it would change.
@@ -30,6 +32,7 @@ from recupero.collections.transitions import (
     apply_event,
     ensure_account_states,
     refresh_debtor_states,
+    reopen_settled,
 )
 from recupero.parties.models import ContactPoint
 from recupero.payments.plans import refresh_active_plans
@@ -42,6 +45,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class NightSummary:
     settled: int
+    reopened: int
     promises: PromiseEvaluation
     unreachable: int
     reachable_again: int
@@ -79,6 +83,7 @@ def run_collections_night(
     settled = apply_event(
         accounts.with_balance().filter(balance__lte=0), Event.PAID_IN_FULL, at=at
     )
+    reopened = reopen_settled(accounts, at=at, due_on=as_of)
     promises = evaluate_due_promises(as_of, creditor=creditor, at=at)
     refresh_active_plans(as_of, creditor=creditor)
     unreachable, reachable = classify_reachability(accounts, at=at)
@@ -86,13 +91,15 @@ def run_collections_night(
     _audit_moves(accounts, as_of, at)
 
     logger.info(
-        "collections night %s: %s settled, %s unreachable, %s reachable again",
+        "collections night %s: %s settled, %s reopened, %s unreachable, "
+        "%s reachable again",
         as_of,
         settled,
+        reopened,
         unreachable,
         reachable,
     )
-    return NightSummary(settled, promises, unreachable, reachable)
+    return NightSummary(settled, reopened, promises, unreachable, reachable)
 
 
 def _audit_moves(

@@ -58,6 +58,7 @@ class Event(models.TextChoices):
     PLAN_SIGNED = "plan_signed", _("Payment plan signed")
     PLAN_BROKEN = "plan_broken", _("Payment plan broken")
     PAID_IN_FULL = "paid_in_full", _("Balance paid off")
+    DEBT_REOPENED = "debt_reopened", _("Balance owed again after settling")
 
 
 S = ManagementState
@@ -75,7 +76,8 @@ ACTIVITY_EVENTS = (
 )
 
 # Nothing moves an account out of these but a full payment (a deceased
-# debtor's estate may still pay).
+# debtor's estate may still pay) or, for a settled one, a balance owed
+# again (DEBT_REOPENED).
 FINAL_STATES = (S.DECEASED, S.SETTLED)
 OPEN_STATES = tuple(state for state in S if state not in FINAL_STATES)
 
@@ -129,6 +131,15 @@ TRANSITIONS: dict[Event, dict[ManagementState, ManagementState]] = {
     E.PLAN_SIGNED: _from(OPEN_STATES, S.PLAN_ACTIVE),
     E.PLAN_BROKEN: {S.PLAN_ACTIVE: S.PLAN_BROKEN},
     E.PAID_IN_FULL: _from(tuple(S), S.SETTLED),
+    # A settled account that owes again (the creditor's next statement
+    # charges it, a payment is reversed) is a new debt to work: "not worked
+    # yet" puts it back in the queue as such. The state it had before
+    # settling is not restored: the payoff ended its promises and plans,
+    # and the table knows no history (the state changes keep it). The
+    # nightly reachability check moves it on if its debtor has no usable
+    # contact point. A deceased debtor's account is not reopened at all
+    # (``transitions.reopen_settled``); "deceased" itself ignores the event.
+    E.DEBT_REOPENED: {S.SETTLED: S.NOT_WORKED},
 }
 
 # Most advanced first. A debtor shows the first state any of its accounts
@@ -190,6 +201,16 @@ def render_markdown() -> str:
         "`promise_kept` for promises past their deadline, and",
         "`contact_points_exhausted` or `contact_point_available` from the",
         "contact points' statuses.",
+        "",
+        "`debt_reopened` brings a settled account that owes again back to",
+        "`sin_gestion`, due in the queue that day: a new debt to work, since",
+        "the payoff ended the promises and plans it had, and the table keeps",
+        "no history (the state changes do). The portfolio import sends it",
+        "when a statement takes a settled account from zero or less to more",
+        "than zero, `reverse_payment` when a reversal does, and the nightly",
+        "run for any settled account with a balance owed. An account that",
+        "was ever `fallecido` is never reopened: it stays settled, out of",
+        "the queue, for a person to decide about the estate.",
         "",
         "## States",
         "",

@@ -12,7 +12,9 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Exists,
     F,
+    OuterRef,
     QuerySet,
     Value,
     When,
@@ -80,6 +82,40 @@ def apply_event(
             [event.value, activity_id, promise_id, _db_datetime(at), *params],
         )
     return movers.update(state=new_state, changed_at=at)
+
+
+def reopen_settled(
+    accounts: QuerySet[Account], *, at: datetime.datetime, due_on: datetime.date
+) -> int:
+    """Reopen the settled accounts of ``accounts`` that owe again.
+
+    They move on ``DEBT_REOPENED`` and are due in the queue on ``due_on``,
+    as a broken promise is; their debtors' states are recomputed. Return
+    how many moved. An account that was ever deceased is left settled:
+    the death of its debtor does not undo itself, and calling about an
+    estate's debt is a person's decision, not the queue's.
+    """
+    was_deceased = StateChange.objects.filter(
+        account=OuterRef("pk"), to_state=ManagementState.DECEASED
+    )
+    owing = (
+        accounts.with_balance()
+        .filter(balance__gt=0, management__state=ManagementState.SETTLED)
+        .exclude(Exists(was_deceased))
+    )
+    reopened = apply_event(owing, Event.DEBT_REOPENED, at=at)
+    if not reopened:
+        return 0
+
+    # The accounts this call moved: the event's changes stamped with ``at``.
+    moved = StateChange.objects.filter(
+        event=Event.DEBT_REOPENED,
+        changed_at=at,
+        account__in=accounts.values("id"),
+    ).values("account_id")
+    AccountState.objects.filter(account__in=moved).update(next_attempt_on=due_on)
+    refresh_debtor_states(Account.objects.filter(pk__in=moved), at=at)
+    return reopened
 
 
 def _db_datetime(at: datetime.datetime) -> object:
