@@ -10,7 +10,12 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recupero.collections.models import AccountState, Promise, PromiseStatus
+from recupero.collections.models import (
+    AccountState,
+    Promise,
+    PromiseStatus,
+    StateChange,
+)
 from recupero.collections.states import ManagementState
 from recupero.parties.models import Debtor
 from recupero.payments.ledger import disagreements
@@ -391,6 +396,59 @@ def test_paying_off_an_account_settles_it(creditor):
     post_payment(creditor, pay(account, "A1", "100.00"), source=BANK)
 
     assert state_of(account) == ManagementState.SETTLED
+
+
+def test_reversing_the_payoff_reopens_the_account_due_today(creditor):
+    account = open_account(creditor, capital="100.00")
+    (payment,) = post_payment(
+        creditor, pay(account, "A1", "100.00"), source=BANK
+    ).applied
+    AccountState.objects.filter(account=account).update(next_attempt_on=D(2025, 6, 1))
+    at = datetime.datetime(2025, 3, 12, 15, 0, tzinfo=datetime.UTC)
+
+    reverse_payment(payment, on=D(2025, 3, 12), reason="cheque rechazado", at=at)
+
+    state = AccountState.objects.get(account=account)
+    assert (state.state, state.next_attempt_on) == (
+        ManagementState.NOT_WORKED,
+        D(2025, 3, 12),
+    )
+    assert list(
+        StateChange.objects.filter(account=account)
+        .order_by("pk")
+        .values_list("from_state", "to_state", "event")
+    ) == [
+        ("sin_gestion", "cancelada", "paid_in_full"),
+        ("cancelada", "sin_gestion", "debt_reopened"),
+    ]
+
+
+def test_reversing_a_payoff_that_kept_a_promise_reopens_it_pending(creditor):
+    account = open_account(creditor, capital="1000.00")
+    promise = make_promise(account, "1000.00", D(2025, 3, 16))
+    (payment,) = post_payment(
+        creditor, pay(account, "A1", "1000.00", on=D(2025, 3, 15)), source=BANK
+    ).applied
+    assert state_of(account) == ManagementState.SETTLED
+
+    reverse_payment(payment, on=D(2025, 3, 20), reason="débito rechazado")
+
+    # Reopened first, so the promise back to pending can move the account.
+    promise.refresh_from_db()
+    assert promise.status == PromiseStatus.PENDING
+    assert state_of(account) == ManagementState.PROMISE_PENDING
+
+
+def test_reversing_a_payment_that_left_a_credit_keeps_the_account_settled(creditor):
+    account = open_account(creditor, capital="100.00")
+    post_payment(creditor, pay(account, "A1", "150.00"), source=BANK)
+    (second,) = post_payment(creditor, pay(account, "A2", "30.00"), source=BANK).applied
+
+    # Still 30 + 50 in the debtor's favour without the second payment.
+    reverse_payment(second, on=D(2025, 3, 12), reason="duplicado")
+
+    assert state_of(account) == ManagementState.SETTLED
+    assert not StateChange.objects.filter(event="debt_reopened").exists()
 
 
 def test_a_cashiers_payment_at_2230_in_buenos_aires_is_of_that_day(creditor):

@@ -57,7 +57,11 @@ from django.utils import timezone
 from recupero.collections.models import Promise, PromiseStatus
 from recupero.collections.promises import PAYABLE, apply_payment_to_promises
 from recupero.collections.states import Event
-from recupero.collections.transitions import apply_event, refresh_debtor_states
+from recupero.collections.transitions import (
+    apply_event,
+    refresh_debtor_states,
+    reopen_settled,
+)
 from recupero.payments import allocation
 from recupero.payments.models import (
     ACCOUNT_COLUMN,
@@ -667,7 +671,8 @@ def reverse_payment(
     """Undo ``payment``: the opposite entries, dated ``on``; return them.
 
     The account's columns go back up by what the payment had lowered them,
-    and the account's promises are counted again without it. Raise
+    a settled account left owing is reopened, and the account's promises
+    are counted again without it. Raise
     ``ValidationError`` when the payment is already reversed, the date is
     before its value date, or there is no reason.
     """
@@ -707,8 +712,12 @@ def reverse_payment(
     locked.save(
         update_fields=["status", "reversed_at", "reversed_on", "reversal_reason"]
     )
+    # Before the recount: an account the reversal leaves owing is open
+    # again, so a promise that goes back to pending can move it.
+    today = business_date(account.creditor, at)
+    reopen_settled(Account.objects.filter(pk=account.pk), at=at, due_on=today)
     _recount_promises(account, at)
-    _follow_plans([account.pk], min(on, business_date(account.creditor, at)))
+    _follow_plans([account.pk], min(on, today))
     payment.refresh_from_db()
     logger.info(
         "payment %s reversed by %s",
@@ -747,8 +756,7 @@ def _recount_promises(account: Account, at: datetime.datetime) -> None:
     them. A promise kept that no longer is goes back to pending, and the
     account to "promise pending": the nightly evaluation decides it again,
     as broken or partly kept if its deadline has passed. Promises a payoff
-    had cancelled stay cancelled, and a settled account stays settled:
-    reopening them is a person's decision.
+    had cancelled stay cancelled: reopening them is a person's decision.
     """
     promises = list(
         Promise.objects.select_for_update()

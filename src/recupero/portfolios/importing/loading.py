@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from recupero.collections.transitions import reopen_settled
 from recupero.parties.models import (
     ContactPoint,
     Debtor,
@@ -94,6 +95,8 @@ ISSUE_FIELDS = (
     "message",
     "account_number",
 )
+# The amounts whose sum is an account's balance.
+STATED_AMOUNTS = ("capital", "interest", "fees")
 SNAPSHOT_FIELDS = (
     "account",
     "as_of",
@@ -330,6 +333,7 @@ class ChunkLoader:
         )
         self._write_snapshots(accepted, existing, current, older)
         self._post_to_ledgers(existing, current, now)
+        self._reopen_settled(existing, current)
         self._write_contacts(accepted, debtors, existed, now)
         self._write_issues(rows)
         return self._count(rows, created, updated)
@@ -696,6 +700,32 @@ class ChunkLoader:
                 import_job_id=self.job.pk,
             )
         insert_rows(LedgerEntry, ENTRY_FIELDS, entries)
+
+    def _reopen_settled(
+        self, existing: dict[str, dict[str, Any]], current: list[Snapshot]
+    ) -> None:
+        """Reopen the settled accounts a statement charges again.
+
+        A card paid off to zero is settled; the creditor's next statement
+        may charge it again, and it should not stay out of every queue.
+        Only accounts this chunk took from zero or less to more than zero
+        are handed over, together; which of them are settled, and not of a
+        deceased debtor, the collections side decides in a few statements.
+        """
+        raised = []
+        for account_id, row in current:
+            old = existing.get(row.number)
+            if old is None:
+                continue
+            was = sum(old[name] for name in STATED_AMOUNTS)
+            owed = sum(row.values.get(name, old[name]) for name in STATED_AMOUNTS)
+            if was <= 0 < owed:
+                raised.append(account_id)
+        at = timezone.now()
+        for batch in in_batches(raised):
+            reopen_settled(
+                Account.objects.filter(pk__in=batch), at=at, due_on=self.context.as_of
+            )
 
     @staticmethod
     def _amounts(row: AccountRow) -> tuple[object, ...]:
