@@ -77,6 +77,47 @@ def test_import_declared_encoding_is_used_and_checked(make_profile, import_file)
     assert names() == {"1001": "D’ANGELO, JOSÉ"}
 
 
+@pytest.mark.parametrize("declared", ["cp1252", "latin-1"])
+def test_import_utf8_file_under_a_single_byte_profile_is_read_as_utf8(
+    make_profile, import_file, declared
+):
+    profile = make_profile(
+        options={"encoding": declared, "delimiter": ";"},
+        account_number="cuenta",
+        balance="saldo",
+        debtor_name="titular",
+    )
+    data = "cuenta;titular;saldo\n1001;MUÑOZ, JOSÉ;980,00\n".encode()
+
+    job = import_file(profile, data)
+
+    assert job.status == ImportStatus.DONE
+    assert job.detected["encoding"] == "utf-8"
+    assert names() == {"1001": "MUÑOZ, JOSÉ"}
+    assert list(ImportIssue.objects.values_list("line", "severity", "message")) == [
+        (
+            1,
+            "warning",
+            f"El perfil declara la codificación {declared}, pero el archivo es "
+            "UTF-8 (tiene letras como «Ñ» escritas en UTF-8): se leyó como "
+            "UTF-8. Revisá la codificación del perfil.",
+        )
+    ]
+
+
+def test_import_ascii_file_under_a_cp1252_profile_keeps_it_silently(
+    make_profile, import_file
+):
+    profile = make_profile(
+        options={"encoding": "cp1252"}, account_number="cuenta", balance="saldo"
+    )
+
+    job = import_file(profile, "cuenta;saldo\n1001;980,00\n")
+
+    assert job.detected["encoding"] == "cp1252"
+    assert not ImportIssue.objects.exists()
+
+
 def test_import_tab_delimited_file(profile, import_file):
     data = "cuenta\ttitular\tsaldo\n1001\tPÉREZ, ANA\t12.500\n"
 

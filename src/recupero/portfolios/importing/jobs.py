@@ -45,11 +45,13 @@ from recupero.portfolios.importing.reading import (
 from recupero.portfolios.models import (
     Account,
     Creditor,
+    ImportIssue,
     ImportJob,
     ImportKind,
     ImportProfile,
     ImportSeenKey,
     ImportStatus,
+    IssueSeverity,
     Portfolio,
 )
 
@@ -221,6 +223,7 @@ def run_import(job: ImportJob, progress: Progress | None = None) -> ImportJob:
             return _fail(job, f"{job.file_name}: {problem.message}")
         job.detected = {**layout.as_json(), "as_of": as_of.isoformat()}
         job.save(update_fields=["detected"])
+        _record_file_warnings(job, layout)
         try:
             _load(job, path, layout, mapper, context, progress)
         except Exception as error:  # noqa: BLE001 (the job records any failure)
@@ -245,6 +248,20 @@ def run_import(job: ImportJob, progress: Progress | None = None) -> ImportJob:
     if progress:
         progress(job)
     return job
+
+
+def _record_file_warnings(job: ImportJob, layout: FileLayout) -> None:
+    # On line 1, the header's: a warning about the whole file has no row.
+    ImportIssue.objects.bulk_create(
+        ImportIssue(
+            job=job,
+            line=1,
+            severity=IssueSeverity.WARNING,
+            code="file_encoding",
+            message=warning[:300],
+        )
+        for warning in layout.warnings
+    )
 
 
 # Beyond this many rows written, PostgreSQL's planner statistics are read

@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
@@ -56,6 +56,8 @@ class FileLayout:
     delimiter: str = ""
     sheet: str = ""
     rows_estimate: int | None = None
+    # About the whole file, in Spanish: read, but not as the profile said.
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -88,7 +90,8 @@ def inspect_file(
         )
     if b"\x00" in head:
         raise UnreadableFile("no es un archivo de texto (CSV) ni una planilla XLSX")
-    encoding = _choose_encoding(path, head, encoding)
+    declared = encoding
+    encoding = _choose_encoding(path, head, declared)
     header_line = _first_line(path, encoding)
     if _CONTROL.search(header_line):
         raise UnreadableFile(
@@ -96,11 +99,16 @@ def inspect_file(
         )
     delimiter = _choose_delimiter(header_line, delimiter)
     headers = next(csv.reader([header_line], delimiter=delimiter), [])
-    return _checked_headers(
-        FileLayout(
-            format="csv", headers=headers, encoding=encoding, delimiter=delimiter
-        )
+    layout = FileLayout(
+        format="csv", headers=headers, encoding=encoding, delimiter=delimiter
     )
+    if encoding.startswith("utf-8") and _is_single_byte(declared):
+        layout.warnings.append(
+            f"El perfil declara la codificación {declared}, pero el archivo es "
+            "UTF-8 (tiene letras como «Ñ» escritas en UTF-8): se leyó como "
+            "UTF-8. Revisá la codificación del perfil."
+        )
+    return _checked_headers(layout)
 
 
 def _checked_headers(layout: FileLayout) -> FileLayout:
@@ -121,6 +129,11 @@ def _choose_encoding(path: Path, head: bytes, declared: str) -> str:
             raise UnreadableFile(f"codificación desconocida: «{declared}»") from None
         if name == "utf-8" and has_bom:
             name = "utf-8-sig"
+        if _is_single_byte(name) and _is_utf8_text(path, head):
+            # Read as declared it would come out as «MUÃ‘OZ» on every
+            # row; a real Windows-1252 file is almost never valid UTF-8
+            # once it has a letter beyond ASCII.
+            return "utf-8-sig" if has_bom else "utf-8"
         problem = _decode_problem(path, name)
         if problem:
             raise UnreadableFile(f"el archivo no se puede leer como {name}: {problem}")
@@ -134,6 +147,26 @@ def _choose_encoding(path: Path, head: bytes, declared: str) -> str:
         if not _decode_problem(path, candidate):
             return candidate
     return "latin-1"
+
+
+# The single-byte encodings in which UTF-8 reads as «Ã‘» pairs.
+SINGLE_BYTE = {"cp1252", "iso8859-1", "iso8859-15"}
+
+
+def _is_single_byte(declared: str) -> bool:
+    try:
+        return codecs.lookup(declared).name in SINGLE_BYTE
+    except LookupError:
+        return False
+
+
+def _is_utf8_text(path: Path, head: bytes) -> bool:
+    """Return whether the file is UTF-8 with at least one multi-byte letter.
+
+    Only the first block is searched for the letter; the whole file must
+    decode.
+    """
+    return any(byte >= 0x80 for byte in head) and not _decode_problem(path, "utf-8")
 
 
 def _decode_problem(path: Path, encoding: str) -> str:
