@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware, so that its message takes the request's language.
     "recupero.api.middleware.MethodNotAllowedAsJson",
+    "recupero.api.middleware.DatabaseBusyAsRetry",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

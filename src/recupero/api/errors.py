@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ class ErrorCode(StrEnum):
     MALFORMED_BODY = "malformed_body"
     BODY_TOO_LARGE = "body_too_large"
     SERVER_ERROR = "server_error"
+    DATABASE_BUSY = "database_busy"
 
 
 class ApiError(Exception):
@@ -152,6 +154,14 @@ def install_handlers(api: NinjaAPI) -> None:
     ) -> HttpResponse:
         return answer(request, 400, **validation_body(exc))
 
+    @api.exception_handler(OperationalError)
+    def database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        if not is_database_busy(exc):
+            return crashed(request, exc)
+        response = answer(request, 503, **database_busy_body())
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+
     @api.exception_handler(Exception)
     def crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("api error on %s", request.path, exc_info=exc)
@@ -161,6 +171,22 @@ def install_handlers(api: NinjaAPI) -> None:
             code=ErrorCode.SERVER_ERROR,
             message=_("Something went wrong on our side."),
         )
+
+
+# SQLite gave up waiting for another writer (its busy timeout): the
+# request did nothing and may simply be sent again.
+RETRY_AFTER_SECONDS = "5"
+
+
+def is_database_busy(error: Exception) -> bool:
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
+def database_busy_body() -> dict[str, Any]:
+    return error_body(
+        ErrorCode.DATABASE_BUSY,
+        _("The database is busy; try again in a few seconds."),
+    )
 
 
 # pydantic's messages are English; the kinds a client meets most often are
