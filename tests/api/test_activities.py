@@ -191,6 +191,13 @@ def test_an_unknown_kind_is_invalid_input(call, office):
     response = upload(office, call, kind="video")
 
     assert response.status_code == 422, response.content
+    assert response.json()["details"] == [
+        {
+            "field": "form.kind",
+            "code": "enum",
+            "message": "Tiene que ser uno de: 'recording', 'document', 'image'.",
+        }
+    ]
     assert not Attachment.objects.exists()
 
 

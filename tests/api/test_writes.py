@@ -365,3 +365,42 @@ def test_a_method_an_endpoint_does_not_take_is_refused_as_json(api_book, office)
         "message": "Este recurso no acepta DELETE.",
     }
     assert set(response["Allow"].split(", ")) == {"GET", "POST"}
+
+
+@pytest.mark.parametrize(
+    ("amount", "code", "message"),
+    [
+        (
+            "NaN",
+            "finite_number",
+            "Tiene que ser un número finito (no NaN ni Infinity).",
+        ),
+        (
+            "Infinity",
+            "finite_number",
+            "Tiene que ser un número finito (no NaN ni Infinity).",
+        ),
+        ("1.001", "decimal_max_places", "Como máximo 2 decimales."),
+        (
+            "12345678901234567.5",
+            "decimal_whole_digits",
+            "Como máximo 16 dígitos antes del punto decimal.",
+        ),
+        (
+            "1234567890123456789",
+            "decimal_max_digits",
+            "Como máximo 18 dígitos en total.",
+        ),
+    ],
+)
+def test_a_bad_amount_is_explained_in_spanish(api_book, office, amount, code, message):
+    card = api_book.book.card_juan.pk
+    body = {"amount": amount, "due_on": "2025-07-04", "channel": "sms"}
+
+    response = post(office, f"/api/v1/accounts/{card}/promises", body)
+
+    assert response.status_code == 422, response.content
+    assert response.json()["details"] == [
+        {"field": "body.payload.amount", "code": code, "message": message}
+    ]
+    assert not Promise.objects.exists()

@@ -5,6 +5,7 @@ request's language. Actions' ``ValidationError`` keep their own codes.
 """
 
 import logging
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -217,7 +218,15 @@ VALIDATION_MESSAGES = {
     "bool_parsing": gettext_lazy("This value must be true or false."),
     "enum": gettext_lazy("This value must be one of: %(expected)s."),
     "literal_error": gettext_lazy("This value must be one of: %(expected)s."),
+    "finite_number": gettext_lazy("This value must be a finite number."),
+    "decimal_max_digits": gettext_lazy("At most %(max_digits)s digits in total."),
+    "decimal_max_places": gettext_lazy("At most %(decimal_places)s decimal places."),
+    "decimal_whole_digits": gettext_lazy(
+        "At most %(whole_digits)s digits before the decimal point."
+    ),
 }
+# pydantic lists the choices as "'a', 'b' or 'c'", with an English "or".
+_QUOTED_CHOICE = re.compile(r"'[^']*'")
 # Our own validators' messages come as "Value error, <message>".
 VALUE_ERROR_PREFIX = "Value error, "
 
@@ -228,6 +237,8 @@ def _detail(error: dict[str, Any]) -> dict[str, Any]:
     message = str(error.get("msg", ""))
     if kind in VALIDATION_MESSAGES:
         context = {key: str(value) for key, value in error.get("ctx", {}).items()}
+        if choices := _QUOTED_CHOICE.findall(context.get("expected", "")):
+            context["expected"] = ", ".join(choices)
         try:
             message = str(VALIDATION_MESSAGES[kind]) % context
         except KeyError:
