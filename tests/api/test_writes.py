@@ -404,3 +404,15 @@ def test_a_bad_amount_is_explained_in_spanish(api_book, office, amount, code, me
         {"field": "body.payload.amount", "code": code, "message": message}
     ]
     assert not Promise.objects.exists()
+
+
+@pytest.mark.parametrize(("length", "taken"), [(5000, True), (5001, False)])
+def test_a_note_is_taken_up_to_the_consoles_length(api_book, office, length, taken):
+    # The console takes the same length (tests/console/test_pages.py).
+    card = api_book.book.card_juan.pk
+    body = {"result_code": "NA", "channel": "outbound_call", "note": "x" * length}
+
+    response = post(office, f"/api/v1/accounts/{card}/activities", body)
+
+    assert response.status_code == (201 if taken else 422), response.content
+    assert Activity.objects.filter(note="x" * length).exists() is taken

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from recupero.access.models import AuditEvent, ProfileKind
 from recupero.collections.actions import PromiseTerms
-from recupero.collections.models import Activity, Promise
+from recupero.collections.models import ACTIVITY_NOTE_MAX_LENGTH, Activity, Promise
 from recupero.collections.states import ManagementState
 from recupero.console.actions import record_result
 from recupero.console.models import AccountLock
@@ -353,7 +353,7 @@ def test_an_agent_may_not_record_in_mass(client, floor):
 @pytest.mark.parametrize(
     ("sent", "said"),
     [
-        ({"note": "x" * 4001}, "como máximo 4000 caracteres (tiene 4001)"),
+        ({"note": "x" * 5001}, "como máximo 5000 caracteres (tiene 5001)"),
         ({"channel": "paloma"}, "Canal: "),
     ],
 )
@@ -369,3 +369,18 @@ def test_a_refused_note_or_channel_says_why(client, floor, sent, said):
     assert response.status_code == 400
     assert said in response.content.decode()
     assert not Activity.objects.exists()
+
+
+def test_a_note_as_long_as_the_api_takes_is_taken(client, floor):
+    # The API takes notes of ACTIVITY_NOTE_MAX_LENGTH characters: so does
+    # the console (tests/api/test_writes.py checks the API at the same length).
+    t2 = floor.accounts["T-2"]
+    client.force_login(floor.ana)
+
+    client.post(
+        account_url(t2, "console:result"),
+        {"code": "NA", "channel": "outbound_call", "note": "x" * 5000},
+    )
+
+    assert Activity.objects.get().note == "x" * 5000
+    assert ACTIVITY_NOTE_MAX_LENGTH == 5000

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, PlainSerializer, WithJsonSchema
 
-from recupero.collections.models import AttachmentKind, Channel, NonPaymentReason
+from recupero.collections.models import (
+    ACTIVITY_NOTE_MAX_LENGTH,
+    AttachmentKind,
+    Channel,
+    NonPaymentReason,
+)
 from recupero.parties.models import ContactKind, Source
 
 # The largest key either database stores: a larger id cannot exist.
@@ -185,7 +190,7 @@ class ActivityIn(Schema):
     result_code: Text = Field(max_length=20)
     channel: Channel
     contact_point_id: Id | None = None
-    note: Text = Field("", max_length=5000)
+    note: Text = Field("", max_length=ACTIVITY_NOTE_MAX_LENGTH)
     promise: PromiseTermsIn | None = None
     reason: NonPaymentReason | None = None
     all_debtor_accounts: bool = False

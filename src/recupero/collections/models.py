@@ -152,6 +152,11 @@ class CollectionsPolicy(models.Model):
         return str(self.creditor)
 
 
+# The longest note of an activity, the same in the console and the API: a
+# note written in one must fit in the other.
+ACTIVITY_NOTE_MAX_LENGTH = 5000
+
+
 class Activity(models.Model):
     """A gestión: one contact or attempt, on one account or several.
 
@@ -209,6 +214,7 @@ class Activity(models.Model):
         choices=NonPaymentReason.choices,
         blank=True,
     )
+    # Its length is checked where notes come in (ACTIVITY_NOTE_MAX_LENGTH).
     note = models.TextField(_("note"), blank=True)
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)

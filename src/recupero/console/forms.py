@@ -12,7 +12,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recupero.collections.actions import PromiseTerms
-from recupero.collections.models import Channel, NonPaymentReason, ResultCode
+from recupero.collections.models import (
+    ACTIVITY_NOTE_MAX_LENGTH,
+    Channel,
+    NonPaymentReason,
+    ResultCode,
+)
 from recupero.collections.states import Event
 from recupero.console.pages import AGENT_CHANNELS
 from recupero.parties.models import (
@@ -81,7 +86,10 @@ class ResultForm(forms.Form):
         label=_("Reason for not paying"),
     )
     note = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea, label=_("Note")
+        required=False,
+        max_length=ACTIVITY_NOTE_MAX_LENGTH,
+        widget=forms.Textarea,
+        label=_("Note"),
     )
     attachment = forms.FileField(
         required=False,
@@ -181,7 +189,9 @@ class MassResultForm(forms.Form):
         label=_("Result"),
     )
     channel = forms.ChoiceField(choices=Channel.choices, label=_("Channel"))
-    note = forms.CharField(required=False, max_length=4000, label=_("Note"))
+    note = forms.CharField(
+        required=False, max_length=ACTIVITY_NOTE_MAX_LENGTH, label=_("Note")
+    )
     # The count the user saw, sent back hidden: whatever is wrong with it,
     # the page was not the one this server sent, so one message says so.
     expected = forms.IntegerField(
