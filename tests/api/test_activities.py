@@ -201,6 +201,23 @@ def test_an_unknown_kind_is_invalid_input(call, office):
     assert not Attachment.objects.exists()
 
 
+def test_two_files_in_one_upload_are_refused(call, office):
+    response = office.post(
+        f"/api/v1/activities/{call.pk}/attachments",
+        {
+            "file": [
+                SimpleUploadedFile("llamada.mp3", RECORDING),
+                SimpleUploadedFile("otra.mp3", RECORDING),
+            ]
+        },
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "several_files"
+    assert response.json()["field"] == "file"
+    assert not Attachment.objects.exists()
+
+
 def test_a_name_keeps_no_control_characters(call, office):
     response = upload(office, call, name="visita\x07 1.jpg")
 

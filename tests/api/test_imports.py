@@ -70,3 +70,26 @@ def test_an_upload_without_a_file_is_invalid_input(office):
 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_input"
+
+
+def test_an_upload_with_two_files_is_refused_and_stores_nothing(
+    creditor, api_book, office
+):
+    profile = ImportProfile.objects.create(
+        creditor=creditor, name="x", columns={"account_number": {"column": "c"}}
+    )
+    files = [
+        SimpleUploadedFile("primero.csv", b"c\nA-1\n"),
+        SimpleUploadedFile("segundo.csv", b"c\nA-2\n"),
+    ]
+
+    response = office.post("/api/v1/imports", {"profile_id": profile.pk, "file": files})
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "code": "several_files",
+        "message": "El campo «file» lleva un solo archivo y mandaste 2: no se "
+        "guardó nada. Mandá uno por pedido.",
+        "field": "file",
+    }
+    assert ImportJob.objects.count() == 0

@@ -14,7 +14,7 @@ from recupero.api import reading
 from recupero.api.errors import ApiError
 from recupero.api.permissions import require
 from recupero.api.schemas import AttachmentOut, Error, Id
-from recupero.api.uploads import safe_file_name
+from recupero.api.uploads import check_single_file, safe_file_name
 from recupero.collections.actions import add_attachment
 from recupero.collections.models import Activity, Attachment, AttachmentKind
 
@@ -49,6 +49,7 @@ def upload_attachment(
     kind: Form[AttachmentKind | None] = None,
 ) -> Status[dict[str, Any]]:
     require(request, "collections.add_activity")
+    check_single_file(request)
     activity = _activity(request, activity_id)
     _check_size(file)
     file.name = safe_file_name(file.name, "adjunto")

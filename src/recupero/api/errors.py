@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     SERVER_ERROR = "server_error"
     DATABASE_BUSY = "database_busy"
+    SEVERAL_FILES = "several_files"
 
 
 class ApiError(Exception):

@@ -19,7 +19,7 @@ from recupero.api.schemas import (
     Page,
     Paging,
 )
-from recupero.api.uploads import safe_file_name
+from recupero.api.uploads import check_single_file, safe_file_name
 from recupero.portfolios.importing import start_import
 from recupero.portfolios.models import ImportIssue, ImportJob
 
@@ -52,6 +52,7 @@ def upload(
     force: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
     require(request, "portfolios.add_importjob")
+    check_single_file(request)
     user = request.user
     profile = reading.get_visible(
         scoping.visible_import_profiles(user).select_related("creditor"), profile_id
