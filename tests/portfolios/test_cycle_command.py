@@ -122,7 +122,7 @@ def test_cycle_breaks_the_promise_past_its_deadline_and_queues_the_account(book)
     promised.refresh_from_db()
     assert promised.days_past_due == 52
     assert "Collections night of 25/03/2025:" in output
-    assert "1 accounts settled, 1 unreachable, 0 reachable again." in output
+    assert "1 accounts settled, 0 reopened, 1 unreachable, 0 reachable again." in output
     assert (
         "Promises: 0 kept, 0 partly kept, 1 broken; 1 accounts back in the queue."
     ) in output
@@ -163,7 +163,7 @@ def test_cycle_run_twice_for_a_date_does_nothing_the_second_time(book):
     assert snapshot() == before
     assert StateChange.objects.count() == changes
     assert AuditEvent.objects.count() == audited
-    assert "0 accounts settled, 0 unreachable, 0 reachable again." in output
+    assert "0 accounts settled, 0 reopened, 0 unreachable, 0 reachable again." in output
     assert (
         "Promises: 0 kept, 0 partly kept, 0 broken; 0 accounts back in the queue."
     ) in output

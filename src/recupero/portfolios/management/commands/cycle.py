@@ -85,11 +85,12 @@ class Command(BaseCommand):
         self.stdout.write(
             "  "
             + _(
-                "%(settled)s accounts settled, %(unreachable)s unreachable, "
-                "%(reachable)s reachable again."
+                "%(settled)s accounts settled, %(reopened)s reopened, "
+                "%(unreachable)s unreachable, %(reachable)s reachable again."
             )
             % {
                 "settled": format_count(summary.settled),
+                "reopened": format_count(summary.reopened),
                 "unreachable": format_count(summary.unreachable),
                 "reachable": format_count(summary.reachable_again),
             }
