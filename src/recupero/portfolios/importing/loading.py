@@ -37,6 +37,7 @@ from recupero.payments.models import LedgerEntry
 from recupero.portfolios.actions import get_or_create_portfolio
 from recupero.portfolios.importing.mapping import (
     AMOUNT_FIELDS,
+    CONTROL_CHARACTERS,
     ZERO,
     AccountRow,
     DebtorData,
@@ -829,7 +830,15 @@ class ChunkLoader:
 
 
 def write_issues(job_id: int, rows: list[AccountRow]) -> None:
-    """Record the issues of ``rows`` for the job's report, in bulk."""
+    """Record the issues of ``rows`` for the job's report, in bulk.
+
+    What a cell said may come back in the message: bytes no text column
+    holds (NUL, which PostgreSQL refuses) are left out of every field.
+    """
+
+    def text(value: str, length: int) -> str:
+        return CONTROL_CHARACTERS.sub("", value)[:length]
+
     insert_rows(
         ImportIssue,
         ISSUE_FIELDS,
@@ -837,13 +846,13 @@ def write_issues(job_id: int, rows: list[AccountRow]) -> None:
             (
                 job_id,
                 issue.line,
-                issue.column[:100],
-                issue.field[:60],
-                issue.value[:200],
+                text(issue.column, 100),
+                text(issue.field, 60),
+                text(issue.value, 200),
                 issue.severity,
                 issue.code[:40],
-                issue.message[:300],
-                issue.account_number[:60],
+                text(issue.message, 300),
+                text(issue.account_number, 60),
             )
             for row in rows
             for issue in row.issues

@@ -62,7 +62,7 @@ ISSUE_VALUE_LENGTH = 200
 REFERENCE_LENGTH = 80
 # Bytes no text holds (NUL, which PostgreSQL refuses in text, among them):
 # a cell carrying one is reported, and never stored as it came.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REPEATED = -2
 ZERO = Decimal("0.00")
 
@@ -360,7 +360,7 @@ class RowMapper:
                 if self._reject(row, source, raw, problem) == IssueSeverity.WARNING:
                     # Too long for its column: kept as far as it fits.
                     spec = FIELDS.get(source.field, _TEXT)
-                    kept = _CONTROL_CHARACTERS.sub("", cell_text(raw))
+                    kept = CONTROL_CHARACTERS.sub("", cell_text(raw))
                     found[source.field] = kept[: spec.max_length]
         row.number = found.get("account_number") or ""
         if not row.number and "account_number" not in _fields_in(row.issues):
@@ -405,7 +405,7 @@ class RowMapper:
         spec = FIELDS.get(name, _TEXT)
         if spec.kind == "text":
             text = cell_text(raw)
-            if _CONTROL_CHARACTERS.search(text):
+            if CONTROL_CHARACTERS.search(text):
                 raise ValueProblem(
                     "text_control_characters",
                     "tiene caracteres de control (como NUL), que no son texto",
@@ -448,7 +448,7 @@ class RowMapper:
                 problem.message,
                 column=source.column,
                 field=source.field,
-                value=_CONTROL_CHARACTERS.sub("", cell_text(raw))[:ISSUE_VALUE_LENGTH],
+                value=cell_text(raw)[:ISSUE_VALUE_LENGTH],
             )
         )
         return severity
