@@ -11,7 +11,14 @@ import pytest
 from phonenumbers import PhoneNumberType
 from stdnum.ar import cuit as stdnum_cuit
 
-from recupero.demo.conversion import HEADERS, SHIPPED_SOURCE, convert_uci
+from recupero.demo.conversion import (
+    HEADERS,
+    PAYMENT_HEADERS,
+    SHIPPED_SOURCE,
+    STATEMENT_HEADERS,
+    convert_months,
+    convert_uci,
+)
 from recupero.demo.synthetic import (
     LOCALITIES,
     DebtorMaker,
@@ -74,36 +81,32 @@ def test_convert_uci_encodes_windows_1252_with_enye_and_curly_apostrophe(
 @pytest.mark.parametrize(
     ("number", "expected"),
     [
-        # ID 1: LIMIT_BAL 20000, PAY_0 2, BILL_AMT1..6 3913 3102 689 0 0 0.
+        # ID 1: LIMIT_BAL 20000; April: BILL_AMT6 0, PAY_6 -2 (no balance).
         (
             "1",
             {
                 "limite_credito": "20.000,00",
-                "saldo": "3.913,00",
-                "dias_atraso": "60",
-                "fecha_saldo": "30/09/2005",
-                "saldo_08_2005": "3.102,00",
-                "saldo_07_2005": "689,00",
-                "saldo_06_2005": "0,00",
-                "saldo_04_2005": "0,00",
+                "saldo": "0,00",
+                "dias_atraso": "0",
+                "fecha_saldo": "30/04/2005",
                 "producto": "Tarjeta de crédito",
             },
         ),
-        # ID 2: PAY_0 -1 (paid in full) is not late.
+        # ID 2: BILL_AMT6 3261, PAY_6 2 is 60 days.
         (
             "2",
-            {"limite_credito": "120.000,00", "saldo": "2.682,00", "dias_atraso": "0"},
+            {"limite_credito": "120.000,00", "saldo": "3.261,00", "dias_atraso": "60"},
         ),
         # ID 7: LIMIT_BAL written 5e+05 in the source.
-        ("7", {"limite_credito": "500.000,00", "saldo": "367.965,00"}),
-        # ID 27: a credit balance of 109 stays negative; PAY_0 1 is 30 days.
-        ("27", {"saldo": "-109,00", "dias_atraso": "30", "saldo_08_2005": "-425,00"}),
-        # ID 650: PAY_0 8, the longest delay in the data.
-        ("650", {"saldo": "21.075,00", "dias_atraso": "240"}),
-        # ID 2198: LIMIT_BAL 1e+06, BILL_AMT1 964511.
-        ("2198", {"limite_credito": "1.000.000,00", "saldo": "964.511,00"}),
-        # ID 12829: BILL_AMT1 1e+05, BILL_AMT6 -150953.
-        ("12829", {"saldo": "100.000,00", "saldo_04_2005": "-150.953,00"}),
+        ("7", {"limite_credito": "500.000,00", "saldo": "473.944,00"}),
+        # ID 27: a credit balance of 189 stays negative; PAY_6 -1 is not late.
+        ("27", {"saldo": "-189,00", "dias_atraso": "0"}),
+        # ID 650: PAY_6 3, 90 days.
+        ("650", {"saldo": "18.148,00", "dias_atraso": "90"}),
+        # ID 2198: LIMIT_BAL 1e+06, BILL_AMT6 961664.
+        ("2198", {"limite_credito": "1.000.000,00", "saldo": "961.664,00"}),
+        # ID 12829: BILL_AMT6 -150953.
+        ("12829", {"saldo": "-150.953,00"}),
     ],
 )
 def test_convert_uci_maps_amounts_days_and_dates(rows, number, expected):
@@ -217,3 +220,65 @@ def _is_valid(written: str, expected_type: int) -> bool:
         phonenumbers.is_valid_number(number)
         and phonenumbers.number_type(number) == expected_type
     )
+
+
+@pytest.fixture(scope="module")
+def months(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("meses")
+    files = convert_months(directory)
+    return {
+        each.path.name: (
+            each,
+            list(
+                csv.reader(
+                    io.StringIO(each.path.read_bytes().decode("cp1252"), newline=""),
+                    delimiter=";",
+                )
+            ),
+        )
+        for each in files
+    }
+
+
+def test_convert_months_writes_payments_then_statements_in_order(months):
+    assert list(months) == [
+        "pagos_2005-04.csv",
+        *(
+            name
+            for month in ("05", "06", "07", "08", "09")
+            for name in (f"pagos_2005-{month}.csv", f"saldos_2005-{month}.csv")
+        ),
+    ]
+    for each, lines in months.values():
+        expected = PAYMENT_HEADERS if each.kind == "payments" else STATEMENT_HEADERS
+        assert tuple(lines[0]) == expected
+        assert len(lines) == each.rows + 1
+
+
+def test_convert_months_one_payment_per_month_and_account_when_above_zero(months):
+    with SHIPPED_SOURCE.open(newline="") as source:
+        rows = list(csv.DictReader(source))
+    for name, column in [
+        ("pagos_2005-04.csv", "PAY_AMT6"),
+        ("pagos_2005-09.csv", "PAY_AMT1"),
+    ]:
+        _each, lines = months[name]
+        assert len(lines) - 1 == sum(float(row[column]) > 0 for row in rows)
+
+    # ID 1 paid 689 in August (PAY_AMT2); ID 12829 150400 in April (PAY_AMT6),
+    # dated with the April statement that opens the accounts.
+    assert ["1", "689,00", "15/08/2005", "1-2005-08"] in months["pagos_2005-08.csv"][1]
+    assert ["12829", "150.400,00", "30/04/2005", "12829-2005-04"] in months[
+        "pagos_2005-04.csv"
+    ][1]
+    assert not any(line[0] == "1" for line in months["pagos_2005-09.csv"][1])
+
+
+def test_convert_months_statements_carry_the_bill_and_the_delay(months):
+    # ID 1: BILL_AMT1 3913 and PAY_0 2 in September; BILL_AMT3 689, PAY_3 -1.
+    assert ["1", "3.913,00", "60", "30/09/2005"] in months["saldos_2005-09.csv"][1]
+    assert ["1", "689,00", "0", "31/07/2005"] in months["saldos_2005-07.csv"][1]
+    # ID 12829: BILL_AMT1 written 1e+05.
+    assert ["12829", "100.000,00", "60", "30/09/2005"] in months["saldos_2005-09.csv"][
+        1
+    ]

@@ -1,9 +1,12 @@
-"""``recupero demo``: the whole UCI portfolio, loaded, aged and reported.
+"""``recupero demo``: the whole UCI portfolio, replayed, aged and reported.
 
-The expected stages are computed here straight from the shipped UCI file
-with the csv module and Decimal, without the conversion, the import or the
-cycle: 30 days per month of delay in ``PAY_0``, the default bands, and the
-September statement balance ``BILL_AMT1``.
+The demo opens the accounts at the April statement and replays each
+month's payments and statement up to September. What it must come to is
+computed here straight from the shipped UCI file with the csv module and
+Decimal, without the conversion, the imports or the cycle: 30 days per
+month of delay in ``PAY_0``, the default bands, the September statement
+balance ``BILL_AMT1``, and one payment per month and account for each
+``PAY_AMT`` above zero.
 """
 
 import csv
@@ -24,13 +27,16 @@ import recupero
 from recupero.collections.models import AccountState
 from recupero.collections.states import ManagementState
 from recupero.console.queue import agent_queue
-from recupero.formatting import format_money
+from recupero.formatting import format_count, format_money
+from recupero.payments.ledger import disagreements, statement
+from recupero.payments.models import EntryKind, LedgerEntry, Payment
 from recupero.portfolios.models import (
     Account,
     BalanceSnapshot,
     CycleRun,
     ImportIssue,
     ImportJob,
+    ImportKind,
     ImportStatus,
     IssueSeverity,
     StageChange,
@@ -44,6 +50,15 @@ DEFAULT_BANDS = (
     ("mora_tardia", 91, 180),
     ("prejudicial", 181, 365),
     ("judicial", 366, None),
+)
+# April .. September 2005: the statement, the month's payment, its end.
+MONTHS = (
+    ("BILL_AMT6", "PAY_AMT6", datetime.date(2005, 4, 30)),
+    ("BILL_AMT5", "PAY_AMT5", datetime.date(2005, 5, 31)),
+    ("BILL_AMT4", "PAY_AMT4", datetime.date(2005, 6, 30)),
+    ("BILL_AMT3", "PAY_AMT3", datetime.date(2005, 7, 31)),
+    ("BILL_AMT2", "PAY_AMT2", datetime.date(2005, 8, 31)),
+    ("BILL_AMT1", "PAY_AMT1", datetime.date(2005, 9, 30)),
 )
 
 
@@ -74,6 +89,49 @@ def expected_stage_report():
     }
 
 
+def uci_rows():
+    with UCI_FILE.open(newline="") as source:
+        return list(csv.DictReader(source))
+
+
+def expected_payments(rows):
+    return sum(Decimal(row[paid]) > 0 for row in rows for _bill, paid, _end in MONTHS)
+
+
+def expected_statement(row):
+    """The account's ledger by value date and kind: the April opening, then
+    each month's payment (the 15th; April's at the opening, 30/04) and,
+    from May, the statement's difference from what the ledger holds."""
+    lines = []
+    balance = Decimal(row["BILL_AMT6"])
+    if balance:
+        lines.append((datetime.date(2005, 4, 30), EntryKind.OPENING, balance))
+    for index, (bill, paid, end) in enumerate(MONTHS):
+        payment = Decimal(row[paid])
+        if payment > 0:
+            day = end if index == 0 else end.replace(day=15)
+            lines.append((day, EntryKind.PAYMENT, -payment))
+            balance -= payment
+        if index > 0 and Decimal(row[bill]) != balance:
+            lines.append((end, EntryKind.BALANCE_UPDATE, Decimal(row[bill]) - balance))
+            balance = Decimal(row[bill])
+    return lines
+
+
+def statement_by_kind(account):
+    """The statement's entries, those of one date and kind added together
+    (a payment beyond the balance posts what it pays and the credit)."""
+    lines = []
+    for line in statement(account).lines:
+        entry = line.entry
+        key = (entry.value_date, entry.kind)
+        if lines and lines[-1][:2] == key:
+            lines[-1] = (*key, lines[-1][2] + entry.amount)
+        else:
+            lines.append((*key, entry.amount))
+    return lines
+
+
 def run(*args):
     out = io.StringIO()
     call_command(*args, stdout=out)
@@ -87,6 +145,9 @@ def counts():
         "stage_changes": StageChange.objects.count(),
         "cycle_runs": CycleRun.objects.count(),
         "issues": ImportIssue.objects.count(),
+        "payments": Payment.objects.count(),
+        "entries": LedgerEntry.objects.count(),
+        "jobs_done": ImportJob.objects.filter(status=ImportStatus.DONE).count(),
     }
 
 
@@ -102,7 +163,9 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
 
     report = json.loads(run("report", "stages", "--format", "json"))
     assert report == expected
-    job = ImportJob.objects.get(status=ImportStatus.DONE)
+    job = ImportJob.objects.get(
+        status=ImportStatus.DONE, profile__kind=ImportKind.PORTFOLIO
+    )
     assert (job.rows_read, job.rows_created, job.rows_rejected) == (30_000, 30_000, 0)
     assert Account.objects.count() == 30_000
     warnings = ImportIssue.objects.filter(job=job, severity=IssueSeverity.WARNING)
@@ -112,7 +175,31 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
         assert format_money(Decimal(stage["balance"])) in printed
     assert "recupero-demo" in printed
 
-    # ID 1: BILL_AMT1 3913 (Sep) .. 0 (Apr), PAY_0 2, LIMIT_BAL 20000.
+    # The six months of payments, each applied once; every statement read.
+    rows = uci_rows()
+    payments = expected_payments(rows)
+    assert Payment.objects.count() == payments
+    assert format_count(payments) in printed
+    jobs = ImportJob.objects.filter(status=ImportStatus.DONE)
+    assert jobs.filter(profile__kind=ImportKind.PAYMENTS).count() == 6
+    assert jobs.filter(profile__kind=ImportKind.BALANCES).count() == 5
+    assert not jobs.exclude(profile__kind=ImportKind.PORTFOLIO).filter(
+        rows_rejected__gt=0
+    )
+
+    # Every balance is the September statement, and every ledger agrees.
+    bills = {row["ID"]: Decimal(row["BILL_AMT1"]) for row in rows}
+    balances = {
+        number: capital + interest + fees
+        for number, capital, interest, fees in Account.objects.values_list(
+            "number", "capital", "interest", "fees"
+        )
+    }
+    assert balances == bills
+    assert sum(balances.values()) == sum(bills.values())
+    assert not disagreements().exists()
+
+    # ID 1: BILL_AMT6..1 0 0 0 689 3102 3913, PAY_0 2, LIMIT_BAL 20000.
     first = Account.objects.get(number="1")
     assert (first.balance, first.days_past_due, first.stage.slug) == (
         Decimal("3913.00"),
@@ -128,23 +215,37 @@ def test_demo_loads_whole_portfolio_into_the_stages_the_source_implies(
         (datetime.date(2005, 5, 31), Decimal("0.00")),
         (datetime.date(2005, 4, 30), Decimal("0.00")),
     ]
+    # An account that paid every month: opening, payments and statements
+    # in order on its statement of account, ending at its September bill.
+    payer = next(
+        row
+        for row in rows
+        if Decimal(row["BILL_AMT6"]) > 0
+        and all(Decimal(row[paid]) > 0 for _bill, paid, _end in MONTHS)
+    )
+    account = Account.objects.get(number=payer["ID"])
+    assert statement_by_kind(account) == expected_statement(payer)
+    assert statement(account).balance == Decimal(payer["BILL_AMT1"])
 
     # Accounts whose September bill is nothing or a credit are paid off:
-    # the demo's night settled them, so the same night again moves none.
-    rows = list(csv.DictReader(UCI_FILE.open(newline="")))
-    paid_off = sum(Decimal(row["BILL_AMT1"]) <= 0 for row in rows)
+    # settled (by the payment that paid them off or by the demo's night,
+    # the others reopened by the statement that charged them again), so
+    # the same night again moves none.
+    paid_off = sum(bill <= 0 for bill in bills.values())
     settled = AccountState.objects.filter(state=ManagementState.SETTLED)
     assert settled.count() == paid_off == 2_598
-    assert "2.598 cuentas canceladas" in printed
+    assert "en total 2.598 cuentas canceladas" in printed
     assert "0 cuentas canceladas" in run("cycle", "--as-of", "2005-09-30")
 
     before = counts()
     printed_again = run("demo", "--no-serve")
 
-    assert "ya se importó" in printed_again
+    # The opening, the six payments files and the five statements.
+    assert printed_again.count("ya se importó") == 12
     assert counts() == before
     assert json.loads(run("report", "stages", "--format", "json")) == expected
-    assert ImportJob.objects.filter(status=ImportStatus.DUPLICATE).count() == 1
+    assert ImportJob.objects.filter(status=ImportStatus.DUPLICATE).count() == 6
+    assert format_count(payments) in printed_again
 
     check_console_and_supervision(client)
 
@@ -175,7 +276,7 @@ def check_console_and_supervision(client):
     (BILL_AMT1) is positive are owed; the first is the latest in payment
     (PAY_0) and, among those, the largest bill.
     """
-    rows = list(csv.DictReader(UCI_FILE.open(newline="")))
+    rows = uci_rows()
     owed = [row for row in rows if Decimal(row["BILL_AMT1"]) > 0]
     first = max(
         owed,

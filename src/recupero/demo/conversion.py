@@ -1,12 +1,16 @@
-"""Write the UCI data set the way an Argentine creditor sends a portfolio.
+"""Write the UCI data set the way an Argentine creditor sends its files.
 
-One account per row: ``;``-separated, Windows-1252, amounts as
+The portfolio file (``convert_uci``) is the April 2005 statement, one
+account per row; ``convert_months`` writes, for each month to September,
+its payments file and (from May) its statement of the loaded accounts.
+All of them are ``;``-separated, Windows-1252, amounts as
 ``1.234,56``, dates as dd/mm/aaaa and Spanish headers. The amounts and the
 days past due come from the data; the debtors are synthetic (see
 ``recupero.demo.synthetic``). The same source always gives the same bytes,
-so importing the converted file twice is recognised as the same file.
+so importing a converted file twice is recognised as the same file.
 """
 
+import contextlib
 import csv
 import datetime
 import os
@@ -25,25 +29,63 @@ ENCODING = "cp1252"
 DELIMITER = ";"
 PRODUCT = "Tarjeta de crédito"
 
-# The UCI statements are monthly; the newest (BILL_AMT1) is September 2005
-# and the demo reads it as the balance at the month's end.
-STATEMENT_DATE = datetime.date(2005, 9, 30)
+# The UCI data covers April to September 2005: for each month a statement
+# (BILL_AMT6 is April .. BILL_AMT1 September), the delay status at it
+# (PAY_6 .. PAY_0) and the month's payment (PAY_AMT6 .. PAY_AMT1). The
+# demo replays them in order: the April statement opens the accounts, then
+# each month's payments and, from May, its statement.
 
 
 @dataclass(frozen=True)
-class HistoryColumn:
-    header: str
-    source: str
-    as_of: datetime.date
+class Month:
+    year: int
+    month: int
+    bill: str
+    status: str
+    payment: str
+
+    @property
+    def key(self) -> str:
+        """``2005-04``: the month in file names and payment references."""
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """``04/2005``: the month as the demo prints it."""
+        return f"{self.month:02d}/{self.year}"
+
+    @property
+    def statement_date(self) -> datetime.date:
+        """The month's last day: the date of its statement."""
+        following = datetime.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+
+    @property
+    def payment_date(self) -> datetime.date:
+        """The 15th; the first month's payments come with its statement.
+
+        The accounts open at the April statement (30/04): a payment dated
+        before it would precede the account's opening entry, so April's
+        payments are dated 30/04 too, posted after the opening.
+        """
+        if self == MONTHS[0]:
+            return self.statement_date
+        return datetime.date(self.year, self.month, 15)
 
 
-HISTORY_COLUMNS = (
-    HistoryColumn("saldo_08_2005", "BILL_AMT2", datetime.date(2005, 8, 31)),
-    HistoryColumn("saldo_07_2005", "BILL_AMT3", datetime.date(2005, 7, 31)),
-    HistoryColumn("saldo_06_2005", "BILL_AMT4", datetime.date(2005, 6, 30)),
-    HistoryColumn("saldo_05_2005", "BILL_AMT5", datetime.date(2005, 5, 31)),
-    HistoryColumn("saldo_04_2005", "BILL_AMT6", datetime.date(2005, 4, 30)),
+MONTHS = (
+    Month(2005, 4, "BILL_AMT6", "PAY_6", "PAY_AMT6"),
+    Month(2005, 5, "BILL_AMT5", "PAY_5", "PAY_AMT5"),
+    Month(2005, 6, "BILL_AMT4", "PAY_4", "PAY_AMT4"),
+    Month(2005, 7, "BILL_AMT3", "PAY_3", "PAY_AMT3"),
+    Month(2005, 8, "BILL_AMT2", "PAY_2", "PAY_AMT2"),
+    Month(2005, 9, "BILL_AMT1", "PAY_0", "PAY_AMT1"),
 )
+OPENING = MONTHS[0]
+# The portfolio file is April's statement; the last statement, September's,
+# is the date the demo ages the book at.
+OPENING_DATE = OPENING.statement_date
+STATEMENT_DATE = MONTHS[-1].statement_date
 
 HEADERS = (
     "nro_cuenta",
@@ -61,8 +103,10 @@ HEADERS = (
     "saldo",
     "dias_atraso",
     "fecha_saldo",
-    *(column.header for column in HISTORY_COLUMNS),
 )
+# A month's statement of the accounts already loaded, and its payments.
+STATEMENT_HEADERS = ("nro_cuenta", "saldo", "dias_atraso", "fecha_saldo")
+PAYMENT_HEADERS = ("nro_cuenta", "importe", "fecha_pago", "referencia")
 
 CENT = Decimal("0.01")
 # Python writes 1,234.56; Argentina writes 1.234,56.
@@ -85,13 +129,14 @@ def format_amount(raw: str) -> str:
     return f"{amount:,.2f}".translate(AR_SEPARATORS)
 
 
-def days_past_due(pay_0: str) -> int:
-    """Return the days past due at the statement date.
+def days_past_due(status: str) -> int:
+    """Return the days past due at a statement date.
 
-    ``PAY_0`` counts whole months of delay (1 to 8); -2, -1 and 0 mean no
-    balance, paid in full and minimum paid, none of them late.
+    The delay status (``PAY_0`` .. ``PAY_6``) counts whole months of delay
+    (1 to 8); -2, -1 and 0 mean no balance, paid in full and minimum paid,
+    none of them late.
     """
-    months = int(pay_0)
+    months = int(status)
     return 30 * months if months >= 1 else 0
 
 
@@ -150,8 +195,105 @@ def _creditor_row(
         debtor.postal_code,
         PRODUCT,
         format_amount(row["LIMIT_BAL"]),
-        format_amount(row["BILL_AMT1"]),
-        str(days_past_due(row["PAY_0"])),
-        STATEMENT_DATE.strftime("%d/%m/%Y"),
-        *(format_amount(row[column.source]) for column in HISTORY_COLUMNS),
+        format_amount(row[OPENING.bill]),
+        str(days_past_due(row[OPENING.status])),
+        format_day(OPENING.statement_date),
+    ]
+
+
+def format_day(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass
+class MonthFile:
+    """One month's file of the replay: its payments or its statement."""
+
+    month: Month
+    kind: str  # "payments" or "statement"
+    path: Path
+    rows: int = 0
+
+
+def monthly_files(directory: Path) -> list[MonthFile]:
+    """Return the replay's files in the order they load.
+
+    Each month's payments, then from May its statement: a statement
+    reflects the payments of its month.
+    """
+    files = []
+    for month in MONTHS:
+        files.append(MonthFile(month, "payments", directory / f"pagos_{month.key}.csv"))
+        if month != OPENING:
+            files.append(
+                MonthFile(month, "statement", directory / f"saldos_{month.key}.csv")
+            )
+    return files
+
+
+def convert_months(
+    directory: Path,
+    *,
+    source: Path = SHIPPED_SOURCE,
+    limit: int | None = None,
+    progress: Progress | None = None,
+) -> list[MonthFile]:
+    """Write each month's payments and statement file into ``directory``.
+
+    A payments file has one line per account that paid that month (its
+    ``PAY_AMT`` above zero), referenced ``<account>-<yyyy-mm>``; a
+    statement file has every account's balance (``BILL_AMT``), days past
+    due (from the month's ``PAY_`` status) and the month's last day. Each
+    file appears whole or not at all.
+    """
+    files = monthly_files(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    partials = [each.path.with_name(f".{each.path.name}.partial") for each in files]
+    rows = 0
+    with contextlib.ExitStack() as stack:
+        source_file = stack.enter_context(source.open(encoding="utf-8", newline=""))
+        writers = []
+        for each, partial in zip(files, partials, strict=True):
+            stream = stack.enter_context(
+                partial.open("w", encoding=ENCODING, newline="")
+            )
+            writer = csv.writer(stream, delimiter=DELIMITER, lineterminator="\r\n")
+            writer.writerow(
+                PAYMENT_HEADERS if each.kind == "payments" else STATEMENT_HEADERS
+            )
+            writers.append(writer)
+        for row in csv.DictReader(source_file):
+            if limit is not None and rows >= limit:
+                break
+            for each, writer in zip(files, writers, strict=True):
+                line = _month_line(row, each)
+                if line:
+                    writer.writerow(line)
+                    each.rows += 1
+            rows += 1
+            if progress and rows % PROGRESS_EVERY == 0:
+                progress(rows)
+    for each, partial in zip(files, partials, strict=True):
+        os.replace(partial, each.path)
+    if progress:
+        progress(rows)
+    return files
+
+
+def _month_line(row: dict[str, str], each: MonthFile) -> list[str] | None:
+    month = each.month
+    if each.kind == "payments":
+        if Decimal(row[month.payment]) <= 0:
+            return None
+        return [
+            row["ID"],
+            format_amount(row[month.payment]),
+            format_day(month.payment_date),
+            f"{row['ID']}-{month.key}",
+        ]
+    return [
+        row["ID"],
+        format_amount(row[month.bill]),
+        str(days_past_due(row[month.status])),
+        format_day(month.statement_date),
     ]

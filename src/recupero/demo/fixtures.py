@@ -1,4 +1,4 @@
-"""The demo's default parameters: its creditor, portfolio, profile and users.
+"""The demo's default parameters: its creditor, portfolio, profiles and users.
 
 Loading them is idempotent: what exists is left as it is, so running the
 demo twice changes nothing.
@@ -18,7 +18,7 @@ from recupero.access.actions import (
     set_membership,
 )
 from recupero.access.models import Area, Membership, ProfileKind
-from recupero.demo.conversion import DELIMITER, ENCODING, HISTORY_COLUMNS
+from recupero.demo.conversion import DELIMITER, ENCODING
 from recupero.portfolios.actions import create_creditor, get_or_create_portfolio
 from recupero.portfolios.models import (
     DEFAULT_TIME_ZONE,
@@ -35,6 +35,10 @@ PORTFOLIO_CODE = "tarjetas-2005-10"
 PORTFOLIO_NAME = "Tarjetas de crédito, asignación 01/10/2005"
 PLACED_ON = datetime.date(2005, 10, 1)
 PROFILE_NAME = "Cartera de tarjetas (CSV)"
+STATEMENTS_PROFILE_NAME = "Resumen mensual de tarjetas (CSV)"
+PAYMENTS_PROFILE_NAME = "Pagos de tarjetas (CSV)"
+# Where the converted files go, under the var directory's demo folder.
+MONTHLY_DIRECTORY = "meses"
 CONVERTED_FILE_NAME = "cartera_banco_demo.csv"
 
 # Demo only: these log-ins are printed on screen and written in the README.
@@ -86,18 +90,38 @@ PROFILE_COLUMNS = {
     "days_past_due": "dias_atraso",
     "balance_as_of": "fecha_saldo",
 }
-PROFILE_HISTORY = [
-    {"column": column.header, "as_of": column.as_of.isoformat()}
-    for column in HISTORY_COLUMNS
-]
-PROFILE_SETTINGS: dict[str, Any] = {
-    "kind": ImportKind.PORTFOLIO,
+FILE_FORMAT: dict[str, Any] = {
     "encoding": ENCODING,
     "delimiter": DELIMITER,
     "decimal_separator": ",",
     "date_format": "dd/mm/aaaa",
+}
+PROFILE_SETTINGS: dict[str, Any] = {
+    **FILE_FORMAT,
+    "kind": ImportKind.PORTFOLIO,
     "columns": PROFILE_COLUMNS,
-    "history": PROFILE_HISTORY,
+}
+# A month's statement: the accounts' new balance, delay and date.
+STATEMENTS_PROFILE_SETTINGS: dict[str, Any] = {
+    **FILE_FORMAT,
+    "kind": ImportKind.BALANCES,
+    "columns": {
+        "account_number": "nro_cuenta",
+        "balance": "saldo",
+        "days_past_due": "dias_atraso",
+        "balance_as_of": "fecha_saldo",
+    },
+}
+# A month's payments, each with its reference (account-yyyy-mm).
+PAYMENTS_PROFILE_SETTINGS: dict[str, Any] = {
+    **FILE_FORMAT,
+    "kind": ImportKind.PAYMENTS,
+    "columns": {
+        "account_number": "nro_cuenta",
+        "amount": "importe",
+        "value_date": "fecha_pago",
+        "reference": "referencia",
+    },
 }
 
 
@@ -106,6 +130,8 @@ class DemoSetup:
     creditor: Creditor
     portfolio: Portfolio
     profile: ImportProfile
+    statements_profile: ImportProfile
+    payments_profile: ImportProfile
     admin: AbstractBaseUser
 
 
@@ -123,8 +149,15 @@ def load_demo_parameters() -> DemoSetup:
     portfolio = get_or_create_portfolio(
         creditor=creditor, code=PORTFOLIO_CODE, name=PORTFOLIO_NAME, placed_on=PLACED_ON
     )
-    profile, _created = ImportProfile.objects.get_or_create(
-        creditor=creditor, name=PROFILE_NAME, defaults=PROFILE_SETTINGS
+    profile, statements_profile, payments_profile = (
+        ImportProfile.objects.get_or_create(
+            creditor=creditor, name=name, defaults=settings
+        )[0]
+        for name, settings in (
+            (PROFILE_NAME, PROFILE_SETTINGS),
+            (STATEMENTS_PROFILE_NAME, STATEMENTS_PROFILE_SETTINGS),
+            (PAYMENTS_PROFILE_NAME, PAYMENTS_PROFILE_SETTINGS),
+        )
     )
     ensure_default_profiles()
     area, _created = Area.objects.get_or_create(
@@ -132,7 +165,14 @@ def load_demo_parameters() -> DemoSetup:
     )
     link_portfolio_to_area(portfolio, area)
     users = [ensure_demo_user(user, area) for user in DEMO_USERS]
-    return DemoSetup(creditor, portfolio, profile, admin=users[0])
+    return DemoSetup(
+        creditor,
+        portfolio,
+        profile,
+        statements_profile,
+        payments_profile,
+        admin=users[0],
+    )
 
 
 def ensure_demo_user(demo_user: DemoUser, area: Area) -> AbstractBaseUser:

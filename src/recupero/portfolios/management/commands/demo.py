@@ -1,44 +1,73 @@
 """``recupero demo``: a real portfolio loaded, aged and served in one command.
 
 Migrates the database, loads the demo's parameters, converts the shipped UCI
-data set into a creditor file, imports it through the ordinary import, runs
-the nightly cycle as of the statement date and prints what happened; then
-serves the application. Running it again changes nothing: the file is
-recognised as already imported.
+data set into a creditor's files and replays its six months through the
+ordinary imports: the April statement as the portfolio, then each month's
+payments (payment import) and, from May, its statement (balance update).
+Then it runs the nightly cycle as of the September statement date and
+prints what happened; then serves the application. Running it again
+changes nothing: every file is recognised as already imported.
 """
 
+import hashlib
 import socket
 import sys
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Sum
 from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from recupero.collections.models import AccountState
 from recupero.collections.nightly import run_collections_night
-from recupero.demo.conversion import STATEMENT_DATE, convert_uci
+from recupero.collections.states import ManagementState
+from recupero.demo.conversion import (
+    STATEMENT_DATE,
+    MonthFile,
+    convert_months,
+    convert_uci,
+)
 from recupero.demo.fixtures import (
     CONVERTED_FILE_NAME,
     DEMO_PASSWORD,
     DEMO_USERS,
+    MONTHLY_DIRECTORY,
     DemoSetup,
     load_demo_parameters,
 )
 from recupero.demo.summary import WarningKind, list_warning_kinds
-from recupero.formatting import format_count, format_date
+from recupero.formatting import format_count, format_date, format_money
+from recupero.payments.models import Payment
 from recupero.portfolios.cycle import run_cycle
 from recupero.portfolios.importing import start_import
 from recupero.portfolios.management.commands.report import stage_table, write_rich
-from recupero.portfolios.models import ImportJob, ImportStatus
+from recupero.portfolios.models import (
+    ImportJob,
+    ImportKind,
+    ImportProfile,
+    ImportStatus,
+)
 from recupero.portfolios.queries import last_cycle_date, stage_summary
 
 UCI_ROWS = 30_000
 DEFAULT_ADDRESS = "127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file of the demo and the import that holds it (now or before)."""
+
+    job: ImportJob
+    already: bool
+    month: MonthFile | None = None
 
 
 class Command(BaseCommand):
@@ -75,16 +104,22 @@ class Command(BaseCommand):
             f"(código {setup.creditor.code}), cartera «{setup.portfolio.name}»."
         )
 
-        path = self.convert()
-        job = self.load(setup, path)
-        loaded = job.duplicate_of if job.status == ImportStatus.DUPLICATE else job
-        assert loaded is not None
-        self.age(setup, already_loaded=job.status == ImportStatus.DUPLICATE)
+        path, months = self.convert()
+        opening = self.load(setup, setup.profile, path, UCI_ROWS)
+        replay = [
+            self.load(
+                setup, self.profile_of(setup, month), month.path, month.rows, month
+            )
+            for month in months
+        ]
+        loaded = [opening, *replay]
+        self.age(setup, already_loaded=all(each.already for each in loaded))
 
         write_rich(
             self.stdout,
-            import_summary(loaded),
-            warnings_table(list_warning_kinds(loaded)),
+            import_summary(opening.job),
+            warnings_table(list_warning_kinds(opening.job)),
+            replay_table(replay),
             stage_table(stage_summary(creditor=setup.creditor)),
             logins_table(None if options["no_serve"] else options["addr"]),
         )
@@ -95,27 +130,72 @@ class Command(BaseCommand):
     def say(self, message: str) -> None:
         self.stdout.write(message)
 
-    def convert(self) -> Path:
-        path = Path(settings.VAR_DIR) / "demo" / CONVERTED_FILE_NAME
+    def convert(self) -> tuple[Path, list[MonthFile]]:
+        directory = Path(settings.VAR_DIR) / "demo"
+        path = directory / CONVERTED_FILE_NAME
         with self.progress_bar() as bar:
-            task = bar.add_task("Convirtiendo los datos UCI", total=UCI_ROWS)
+            task = bar.add_task("Convirtiendo los datos UCI", total=2 * UCI_ROWS)
             result = convert_uci(
                 path, progress=lambda rows: bar.update(task, completed=rows)
             )
+            months = convert_months(
+                directory / MONTHLY_DIRECTORY,
+                progress=lambda rows: bar.update(task, completed=UCI_ROWS + rows),
+            )
         self.say(
             f"Archivo del acreedor escrito: {path} "
-            f"({format_count(result.rows)} filas, Windows-1252, separado por «;»)."
+            f"({format_count(result.rows)} filas, Windows-1252, separado por «;»): "
+            "el resumen de abril de 2005."
         )
-        return path
+        payments = [each for each in months if each.kind == "payments"]
+        statements = [each for each in months if each.kind == "statement"]
+        self.say(
+            f"Archivos mensuales escritos en {directory / MONTHLY_DIRECTORY}: "
+            f"{len(payments)} de pagos "
+            f"({format_count(sum(each.rows for each in payments))} pagos) y "
+            f"{len(statements)} resúmenes de saldos (mayo a septiembre)."
+        )
+        return path, months
 
-    def load(self, setup: DemoSetup, path: Path) -> ImportJob:
+    @staticmethod
+    def profile_of(setup: DemoSetup, month: MonthFile) -> ImportProfile:
+        if month.kind == "payments":
+            return setup.payments_profile
+        return setup.statements_profile
+
+    def load(
+        self,
+        setup: DemoSetup,
+        profile: ImportProfile,
+        path: Path,
+        rows: int,
+        month: MonthFile | None = None,
+    ) -> Loaded:
+        """Import one of the demo's files, once.
+
+        A file already imported whole is not read again: the import says
+        so for a portfolio or balance file, and the demo itself for a
+        payments file (the payment import reads those again, line by line,
+        to report each payment as already applied).
+        """
+        if profile.kind == ImportKind.PAYMENTS:
+            earlier = earlier_import(setup, path)
+            if earlier is not None:
+                self.say_already(path, earlier)
+                return Loaded(earlier, already=True, month=month)
+        if month is None:
+            description = "Importando la cartera (abril de 2005)"
+        elif month.kind == "payments":
+            description = f"Pagos de {month.month.label}"
+        else:
+            description = f"Resumen de {month.month.label}"
         with self.progress_bar() as bar:
-            task = bar.add_task("Importando la cartera", total=UCI_ROWS)
+            task = bar.add_task(description, total=max(rows, 1))
             job = start_import(
                 creditor=setup.creditor,
-                profile=setup.profile,
+                profile=profile,
                 source=path,
-                portfolio=setup.portfolio,
+                portfolio=setup.portfolio if month is None else None,
                 user=setup.admin,
                 run_now=True,
                 progress=lambda job: bar.update(task, completed=job.rows_read),
@@ -123,8 +203,18 @@ class Command(BaseCommand):
         if job.status == ImportStatus.FAILED:
             raise CommandError(f"La importación de la demo falló: {job.error}")
         if job.status == ImportStatus.DUPLICATE:
-            self.say(job.message or f"{path.name} ya se importó: no se cambió nada.")
-        return job
+            # Recorded as an attempt (the import page lists it), as any
+            # file imported twice.
+            assert job.duplicate_of is not None
+            self.say_already(path, job.duplicate_of)
+            return Loaded(job.duplicate_of, already=True, month=month)
+        return Loaded(job, already=False, month=month)
+
+    def say_already(self, path: Path, earlier: ImportJob) -> None:
+        self.say(
+            f"{path.name} ya se importó (importación n.º {earlier.pk}): "
+            "no se cambió nada."
+        )
 
     def age(self, setup: DemoSetup, *, already_loaded: bool) -> None:
         """Age the book and run its collections night at the statement date, once.
@@ -145,10 +235,16 @@ class Command(BaseCommand):
         # The whole night, as `recupero cycle` runs it: accounts paid off in
         # the file are settled, so a later cycle for the date finds nothing.
         night = run_collections_night(STATEMENT_DATE, creditor=setup.creditor)
+        # Payments settle the accounts they pay off as they post; the night
+        # settles those a statement left at zero or in credit.
+        settled = AccountState.objects.filter(
+            account__creditor=setup.creditor, state=ManagementState.SETTLED
+        ).count()
         self.say(
             f"Noche de cobranzas al {as_of}: "
             f"{format_count(night.settled)} cuentas canceladas, "
-            f"{format_count(night.unreachable)} ilocalizables."
+            f"{format_count(night.unreachable)} ilocalizables; "
+            f"en total {format_count(settled)} cuentas canceladas."
         )
 
     def serve(self, address: str) -> None:
@@ -183,6 +279,70 @@ def check_address_free(address: str) -> None:
                 f"--addr {host or '127.0.0.1'}:8080 (o make demo "
                 f"ADDR={host or '127.0.0.1'}:8080)."
             ) from None
+
+
+def earlier_import(setup: DemoSetup, path: Path) -> ImportJob | None:
+    """Return the import that already loaded this file whole, if any."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return (
+        ImportJob.objects.filter(
+            creditor=setup.creditor, sha256=digest, status=ImportStatus.DONE
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def replay_table(replay: list[Loaded]) -> Table:
+    """Per month: the payments applied and the accounts its statement moved."""
+    table = Table(
+        title="Meses cargados: pagos y resúmenes de abril a septiembre de 2005",
+        title_justify="left",
+        min_width=72,
+    )
+    table.add_column("Mes")
+    table.add_column("Pagos aplicados", justify="right")
+    table.add_column("Importe pagado", justify="right")
+    table.add_column("Saldos actualizados", justify="right")
+    months: dict[str, list[Loaded]] = {}
+    for each in replay:
+        assert each.month is not None
+        months.setdefault(each.month.month.label, []).append(each)
+    totals = [0, Decimal("0"), 0]
+    for label, loaded in months.items():
+        payments = statement = None
+        for each in loaded:
+            assert each.month is not None
+            if each.month.kind == "payments":
+                payments = each.job
+            else:
+                statement = each.job
+        applied = payments.rows_created if payments else 0
+        paid = (
+            Payment.objects.filter(import_job=payments).aggregate(total=Sum("amount"))[
+                "total"
+            ]
+            if payments
+            else None
+        ) or Decimal("0")
+        updated = statement.rows_updated if statement else 0
+        totals[0] += applied
+        totals[1] += paid
+        totals[2] += updated
+        table.add_row(
+            label,
+            format_count(applied),
+            format_money(paid),
+            format_count(updated) if statement else "(apertura)",
+        )
+    table.add_section()
+    table.add_row(
+        "Total",
+        format_count(totals[0]),
+        format_money(totals[1]),
+        format_count(totals[2]),
+    )
+    return table
 
 
 def import_summary(job: ImportJob) -> Table:
