@@ -99,6 +99,14 @@ class Command(BaseCommand):
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         setup = load_demo_parameters()
+        if setup.profile.history:
+            # Loaded by an earlier demo, from the September file alone: the
+            # months cannot be replayed under it.
+            raise CommandError(
+                "Esta base tiene la demo de una versión anterior (la cartera al "
+                "30/09/2005 sola). Borrala con `make clean` (o borrá "
+                f"{settings.VAR_DIR}/*.sqlite3) y corré `make demo` de nuevo."
+            )
         self.say(
             f"Acreedor de la demo: {setup.creditor.name} "
             f"(código {setup.creditor.code}), cartera «{setup.portfolio.name}»."
