@@ -18,6 +18,7 @@ from recupero.collections.models import (
 )
 from recupero.collections.states import ManagementState
 from recupero.parties.models import Debtor
+from recupero.payments.adjustments import credit_off
 from recupero.payments.ledger import disagreements
 from recupero.payments.models import (
     ACCOUNT_COLUMN,
@@ -476,6 +477,7 @@ STEP = st.one_of(
     st.tuples(st.just("pay"), AMOUNTS, st.integers(min_value=0, max_value=30)),
     st.tuples(st.just("reverse"), st.integers(min_value=0, max_value=50)),
     st.tuples(st.just("again"), st.integers(min_value=0, max_value=50)),
+    st.tuples(st.just("discount"), AMOUNTS),
 )
 
 
@@ -488,7 +490,7 @@ STEP = st.one_of(
     opening=st.tuples(AMOUNTS, AMOUNTS, AMOUNTS, AMOUNTS),
     steps=st.lists(STEP, max_size=8),
 )
-def test_any_payments_and_reversals_keep_the_ledger_and_the_account_in_step(
+def test_any_payments_reversals_and_discounts_keep_ledger_and_account_in_step(
     creditor, opening, steps
 ):
     fees, penalty, interest, capital = opening
@@ -503,6 +505,7 @@ def test_any_payments_and_reversals_keep_the_ledger_and_the_account_in_step(
         capital=capital,
     )
     references: list[str] = []
+    discounted = Decimal("0.00")
     for step in steps:
         if step[0] == "pay":
             _kind, amount, day = step
@@ -532,8 +535,28 @@ def test_any_payments_and_reversals_keep_the_ledger_and_the_account_in_step(
                     reverse_payment(payment, on=D(2025, 4, 30), reason="x")
             else:
                 reverse_payment(payment, on=D(2025, 4, 30), reason="x")
+        elif step[0] == "discount":
+            owed = sum(max(v, Decimal("0.00")) for v in _open(account).values())
+            amount = min(step[1], owed)
+            if amount > 0:
+                entries = credit_off(
+                    account,
+                    kind=EntryKind.DISCOUNT,
+                    on=D(2025, 4, 30),
+                    reason="quita",
+                    amount=amount,
+                )
+                # Never more than was open of any part, never more in all.
+                assert -sum(entry.amount for entry in entries) == amount
+                discounted += amount
 
     assert columns(account) == _ledger_columns(account)
+    # Only capital goes below zero: a credit left over (saldo a favor).
+    assert all(
+        value >= 0
+        for component, value in _open(account).items()
+        if component != "capital"
+    )
     if connection.vendor == "postgresql":
         # SQLite sums decimals as floats, so disagreements() there can see
         # 0.060000000000000005 against 0.06; the check above is exact.
@@ -544,7 +567,10 @@ def test_any_payments_and_reversals_keep_the_ledger_and_the_account_in_step(
     opened = fees + penalty + interest + capital
     opened += (interest * Decimal("0.21")).quantize(Decimal("0.01"))
     account.refresh_from_db()
-    assert account.capital + account.interest + account.fees == opened - total_paid
+    assert (
+        account.capital + account.interest + account.fees
+        == opened - total_paid - discounted
+    )
 
 
 def _ledger_columns(account):
