@@ -478,6 +478,7 @@ STEP = st.one_of(
     st.tuples(st.just("reverse"), st.integers(min_value=0, max_value=50)),
     st.tuples(st.just("again"), st.integers(min_value=0, max_value=50)),
     st.tuples(st.just("discount"), AMOUNTS),
+    st.tuples(st.just("statement"), AMOUNTS),
 )
 
 
@@ -490,8 +491,8 @@ STEP = st.one_of(
     opening=st.tuples(AMOUNTS, AMOUNTS, AMOUNTS, AMOUNTS),
     steps=st.lists(STEP, max_size=8),
 )
-def test_any_payments_reversals_and_discounts_keep_ledger_and_account_in_step(
-    creditor, opening, steps
+def test_any_payments_reversals_discounts_and_statements_keep_ledger_in_step(
+    creditor, opening, steps, make_profile, import_file
 ):
     fees, penalty, interest, capital = opening
     number = f"P{Account.objects.count()}"
@@ -505,8 +506,17 @@ def test_any_payments_reversals_and_discounts_keep_ledger_and_account_in_step(
         capital=capital,
     )
     references: list[str] = []
-    discounted = Decimal("0.00")
-    for step in steps:
+    discounted = charged = Decimal("0.00")
+    statements = make_profile(
+        f"saldos-{number}",
+        options={"kind": "balances"},
+        account_number="cuenta",
+        capital="capital",
+        interest="intereses",
+        fees="gastos",
+        balance_as_of="fecha",
+    )
+    for position, step in enumerate(steps):
         if step[0] == "pay":
             _kind, amount, day = step
             reference = f"{number}-{len(references)}"
@@ -549,6 +559,19 @@ def test_any_payments_reversals_and_discounts_keep_ledger_and_account_in_step(
                 # Never more than was open of any part, never more in all.
                 assert -sum(entry.amount for entry in entries) == amount
                 discounted += amount
+        elif step[0] == "statement":
+            # The creditor's next statement charges new fees: the balance
+            # update posts the difference.
+            owed_capital, owed_interest, owed_fees = columns(account)
+            stated = f"{number};{owed_capital};{owed_interest};{owed_fees + step[1]};"
+            stated += f"{D(2025, 5, 1) + datetime.timedelta(days=position):%d/%m/%Y}\n"
+            job = import_file(
+                statements,
+                "cuenta;capital;intereses;gastos;fecha\n" + stated.replace(".", ","),
+                name=f"saldos-{number}-{position}.csv",
+            )
+            assert job.rows_updated == 1, job.message
+            charged += step[1]
 
     assert columns(account) == _ledger_columns(account)
     # Only capital goes below zero: a credit left over (saldo a favor).
@@ -569,7 +592,7 @@ def test_any_payments_reversals_and_discounts_keep_ledger_and_account_in_step(
     account.refresh_from_db()
     assert (
         account.capital + account.interest + account.fees
-        == opened - total_paid - discounted
+        == opened + charged - total_paid - discounted
     )
 
 
