@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -28,7 +28,6 @@ from recupero.collections.models import AccountState
 from recupero.formatting import format_count, format_counted, format_date
 from recupero.parties.models import ContactPoint, Debtor
 from recupero.payments.models import LedgerEntry
-from recupero.payments.payment_import import PaymentChunkLoader
 from recupero.portfolios.cycle import business_date
 from recupero.portfolios.importing.loading import ChunkCounts, ChunkLoader
 from recupero.portfolios.importing.mapping import (
@@ -54,6 +53,9 @@ from recupero.portfolios.models import (
     IssueSeverity,
     Portfolio,
 )
+
+if TYPE_CHECKING:
+    from recupero.payments.payment_import import PaymentChunkLoader
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +295,11 @@ def _load(
 ) -> None:
     loader: ChunkLoader | PaymentChunkLoader
     if mapper.kind == ImportKind.PAYMENTS:
-        loader = PaymentChunkLoader(job, mapper, context)
+        # Imported here, not at the top: payments post through the import's
+        # bulk writers, so the payments app loads this module first.
+        from recupero.payments import payment_import
+
+        loader = payment_import.PaymentChunkLoader(job, mapper, context)
     else:
         loader = ChunkLoader(job, mapper, context)
     reader = RowReader(path, layout)

@@ -116,7 +116,7 @@ class Command(BaseCommand):
         # error, a missing option too, comes out in Spanish naming the option.
         options = [
             ("--principal", "Deuda a cotizar, p. ej. 10000 o 10.000,00 (obligatorio)."),
-            ("--tna", "TNA en %, p. ej. 60 (obligatoria salvo --system none)."),
+            ("--tna", "TNA en %%, p. ej. 60 (obligatoria salvo --system none)."),
             ("--installments", "Cantidad de cuotas (obligatorio)."),
             ("--system", "Sistema: french, german, american o none (obligatorio)."),
             (
@@ -127,9 +127,9 @@ class Command(BaseCommand):
                 "--start",
                 "Fecha del acuerdo (por omisión: un mes antes del primer vencimiento).",
             ),
-            ("--iva", f"IVA sobre el interés en % (por omisión {DEFAULT_IVA})."),
+            ("--iva", f"IVA sobre el interés en %% (por omisión {DEFAULT_IVA})."),
             ("--down-payment", "Anticipo, pagado en la fecha del acuerdo."),
-            ("--discount", "Quita en % sobre la deuda."),
+            ("--discount", "Quita en %% sobre la deuda."),
             (
                 "--basis",
                 "Base de días: 30 (TNA / 12, por omisión) o 365 (TNA × días / 365).",
