@@ -118,3 +118,16 @@ def test_the_command_writes_off_or_discounts_an_account(creditor):
         call_command(
             "write_off", f"--creditor={creditor.code}", "--account=9", "--reason=x"
         )
+
+
+def test_a_settled_account_or_a_future_date_is_refused(creditor):
+    settled = open_account(creditor, number="1001", capital="0.00")
+    owing = open_account(creditor, number="1002", capital="10.00")
+
+    with pytest.raises(ValidationError, match="La cuenta no debe nada"):
+        credit_off(settled, kind=EntryKind.WRITE_OFF, on=D(2025, 3, 12), reason="x")
+    with pytest.raises(
+        ValidationError, match=re.escape("no puede ser futura (31/12/2099)")
+    ):
+        credit_off(owing, kind=EntryKind.WRITE_OFF, on=D(2099, 12, 31), reason="x")
+    assert not LedgerEntry.objects.filter(amount__lt=0).exists()

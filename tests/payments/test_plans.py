@@ -642,3 +642,22 @@ def test_a_broken_plan_over_two_accounts_returns_both_debts(book):
     )
     assert_ledger_agrees()
     assert get_account_state(book.second) == "plan_caido"
+
+
+def test_interest_only_installments_at_no_interest_are_paid_by_their_date(book):
+    # American at 0 %: the first installments ask nothing, the last all.
+    terms = PlanTerms("american", 3, Decimal("0"), D(2025, 4, 10))
+    plan = accept(book.sofia, propose(book.sofia, [book.account], terms))
+    assert [row[5] for row in schedule(plan)] == [
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("10000.00"),
+    ]
+    last_due = schedule(plan)[-1][1]
+
+    pay(book.account, "10000.00", last_due, "todo")
+
+    plan.refresh_from_db()
+    assert [row[1] for row in statuses(plan)] == ["paid", "paid", "paid"]
+    assert plan.status == PlanStatus.COMPLETED
+    assert_ledger_agrees()

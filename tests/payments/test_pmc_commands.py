@@ -24,9 +24,15 @@ D = datetime.date
 PUBLISH = ["--creditor", "acme", "--company", "470", "--first-due", "10/03/2025"]
 
 
+# The renditions of these tests are of 11/03/2025, the day after the
+# payments they render: they are reconciled then, never before.
+NOON_11_MARCH = datetime.datetime(2025, 3, 11, 15, 0, tzinfo=datetime.UTC)
+
+
 def run(*argv):
     out = StringIO()
-    with time_machine.travel(NOON_1_MARCH, tick=False):
+    at = NOON_11_MARCH if argv[0] == "reconcile_pmc" else NOON_1_MARCH
+    with time_machine.travel(at, tick=False):
         call_command(*argv, stdout=out)
     return out.getvalue().splitlines()
 

@@ -620,3 +620,20 @@ def _check_allocation(payment, open_before):
     assert sum(allocated.values(), Decimal("0.00")) + payment.credit == payment.amount
     for component, amount in allocated.items():
         assert amount <= max(Decimal("0.00"), open_before.get(component, 0))
+
+
+def test_an_absurd_amount_or_a_future_date_is_refused_and_nothing_posted(creditor):
+    account = open_account(creditor, capital="1000.00")
+
+    with pytest.raises(ValidationError, match="pasa del máximo de un pago"):
+        post_payment(creditor, pay(account, "X-1", "1000000000000.00"), source=BANK)
+    with pytest.raises(ValidationError, match=r"fecha futura \(01/01/2099\)"):
+        post_payment(
+            creditor, pay(account, "X-2", "10.00", on=D(2099, 1, 1)), source=BANK
+        )
+    posted = post_payment(creditor, pay(account, "X-3", "10.00"), source=BANK)
+    with pytest.raises(ValidationError, match="no puede tener fecha futura"):
+        reverse_payment(posted.applied[0], on=D(2099, 1, 1), reason="x")
+
+    assert Payment.objects.count() == 1
+    assert columns(account) == (Decimal("990.00"), 0, 0)

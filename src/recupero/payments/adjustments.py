@@ -31,6 +31,7 @@ from recupero.payments.models import (
     MoneySettings,
     default_waterfall,
 )
+from recupero.portfolios.cycle import business_date
 from recupero.portfolios.models import Account
 
 logger = logging.getLogger(__name__)
@@ -61,9 +62,20 @@ def credit_off(
     if not reason.strip():
         raise ValidationError("Escribí el motivo.", code="adjustment_reason")
     locked = Account.objects.select_for_update().get(pk=account.pk)
+    if on > business_date(locked.creditor, timezone.now()):
+        raise ValidationError(
+            "La fecha no puede ser futura (%(on)s).",
+            code="adjustment_date",
+            params={"on": on.strftime("%d/%m/%Y")},
+        )
     owed = _owed_by_component(locked)
     total = sum(owed.values(), ZERO)
     amount = total if amount is None else amount
+    if total <= 0:
+        raise ValidationError(
+            "La cuenta no debe nada: no hay qué quitar ni castigar.",
+            code="adjustment_amount",
+        )
     if amount <= 0 or amount != amount.quantize(CENT):
         raise ValidationError(
             "El importe debe ser positivo, en pesos y centavos.",

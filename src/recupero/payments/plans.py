@@ -671,20 +671,24 @@ def refresh_plan(plan: PaymentPlan, as_of: datetime.date) -> PaymentPlan:
         return plan
     settings = get_money_settings(plan.creditor)
     installments = list(plan.installments.order_by("number"))
+    # An installment that asks nothing (interest-only at 0 %) is paid by
+    # its date and stays out of the replay, which takes only debts.
+    owing = [i for i in installments if i.total > 0]
     result = allocation.allocate(
-        [_charge(i) for i in installments],
+        [_charge(i) for i in owing],
         _payments(plan, as_of),
         as_of=as_of,
         settings=_allocation_settings(settings),
     )
 
-    _store_installments(installments, result, as_of)
+    _store_installments(owing, result, as_of)
+    _store_nothing_asked([i for i in installments if i.total <= 0], as_of)
     accounts = list(Account.objects.filter(plans=plan).order_by("pk"))
     _post_penalty(plan, accounts[0], result.penalty_accrued, as_of)
     if all(i.status == InstallmentStatus.PAID for i in installments):
         _complete(plan, accounts, installments, as_of)
     elif _overdue(installments) >= settings.broken_after:
-        _break(plan, accounts, installments, result, as_of)
+        _break(plan, accounts, owing, result, as_of)
     return plan
 
 
@@ -742,6 +746,18 @@ def _store_installments(
     Installment.objects.bulk_update(
         installments, ["paid", "penalty_interest", "paid_on", "status"]
     )
+
+
+def _store_nothing_asked(
+    installments: Sequence[Installment], as_of: datetime.date
+) -> None:
+    for installment in installments:
+        due = installment.due_on <= as_of
+        installment.status = (
+            InstallmentStatus.PAID if due else InstallmentStatus.PENDING
+        )
+        installment.paid_on = installment.due_on if due else None
+    Installment.objects.bulk_update(installments, ["status", "paid_on"])
 
 
 def _overdue(installments: Sequence[Installment]) -> int:

@@ -62,6 +62,7 @@ from recupero.collections.transitions import (
     refresh_debtor_states,
     reopen_settled,
 )
+from recupero.formatting import format_money
 from recupero.payments import allocation
 from recupero.payments.models import (
     ACCOUNT_COLUMN,
@@ -91,6 +92,10 @@ logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+# The largest single payment: far above any debt a collection agency works,
+# and far enough below the columns' 16 whole digits that sums of many
+# payments still fit.
+MAX_PAYMENT = Decimal("999999999999.99")
 CREDIT_NOTE = "saldo a favor"
 # Looked up for every row: the enums' ``values`` build a new list each time.
 METHODS = frozenset(PaymentMethod.values)
@@ -138,6 +143,7 @@ class PostingError(StrEnum):
     """Why posting or reversing refuses its input; a ValidationError code."""
 
     AMOUNT = "payment_amount"
+    VALUE_DATE = "payment_value_date"
     REFERENCE = "payment_reference"
     METHOD = "payment_method"
     SOURCE = "payment_source"
@@ -229,7 +235,7 @@ def post_payments(
     at = at or timezone.now()
     today = business_date(creditor, at)
     rows = [row if row.value_date else replace(row, value_date=today) for row in rows]
-    _check_rows(rows, source)
+    _check_rows(rows, source, today)
     accounts = _locked_accounts(creditor, {row.account_id for row in rows})
     new, result = _split_duplicates(creditor, source, rows)
     if not new:
@@ -299,7 +305,7 @@ def post_payment(
     )
 
 
-def _check_rows(rows: Sequence[PaymentRow], source: str) -> None:
+def _check_rows(rows: Sequence[PaymentRow], source: str, today: datetime.date) -> None:
     if source not in SOURCES:
         raise ValidationError(
             f"«{source}» no es un origen de pagos.", code=PostingError.SOURCE
@@ -315,6 +321,18 @@ def _check_rows(rows: Sequence[PaymentRow], source: str) -> None:
             raise ValidationError(
                 f"El importe del pago {row.reference} debe ser positivo y en centavos.",
                 code=PostingError.AMOUNT,
+            )
+        if amount > MAX_PAYMENT:
+            raise ValidationError(
+                f"El importe del pago {row.reference} pasa del máximo de un pago, "
+                f"{format_money(MAX_PAYMENT)}.",
+                code=PostingError.AMOUNT,
+            )
+        if row.value_date > today:
+            raise ValidationError(
+                f"El pago {row.reference} tiene fecha futura "
+                f"({row.value_date:%d/%m/%Y}).",
+                code=PostingError.VALUE_DATE,
             )
         if not row.reference.strip() or len(row.reference) > 80:
             raise ValidationError(
@@ -678,7 +696,7 @@ def reverse_payment(
     """
     at = at or timezone.now()
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    _check_reversal(locked, on, reason)
+    _check_reversal(locked, on, reason, business_date(locked.creditor, at))
     account = Account.objects.select_for_update().get(pk=locked.account_id)
 
     posted = list(locked.entries.filter(kind=EntryKind.PAYMENT))
@@ -728,7 +746,9 @@ def reverse_payment(
     return opposite
 
 
-def _check_reversal(payment: Payment, on: datetime.date, reason: str) -> None:
+def _check_reversal(
+    payment: Payment, on: datetime.date, reason: str, today: datetime.date
+) -> None:
     if payment.status == PaymentStatus.REVERSED:
         raise ValidationError(
             f"El pago {payment.reference} ya se revirtió el "
@@ -739,6 +759,11 @@ def _check_reversal(payment: Payment, on: datetime.date, reason: str) -> None:
         raise ValidationError(
             f"La reversión no puede ser anterior a la fecha valor del pago "
             f"({payment.value_date:%d/%m/%Y}).",
+            code=PostingError.REVERSAL_DATE,
+        )
+    if on > today:
+        raise ValidationError(
+            f"La reversión no puede tener fecha futura ({on:%d/%m/%Y}).",
             code=PostingError.REVERSAL_DATE,
         )
     if not reason.strip():
