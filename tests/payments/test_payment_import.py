@@ -138,11 +138,12 @@ def test_bad_lines_are_reported_and_the_good_ones_applied(
         "B6;1001;31/02/2025;100,00\n"  # no such day
         ";1001;11/03/2025;100,00\n"  # no reference
         "B8;1002;12/03/2025;200,00\n"  # good
+        "B9;1002;12/03/2025;1.000.000.000.000,00\n"  # more than a payment can be
     )
 
     job = import_file(payments_profile, data, name="pagos_malos.csv")
 
-    assert (job.rows_read, job.rows_created, job.rows_rejected) == (8, 2, 6)
+    assert (job.rows_read, job.rows_created, job.rows_rejected) == (9, 2, 7)
     assert sorted(Payment.objects.values_list("reference", flat=True)) == [
         "B1",
         "B8",
@@ -155,6 +156,7 @@ def test_bad_lines_are_reported_and_the_good_ones_applied(
         (6, "importe", "amount", error, "amount_invalid"),
         (7, "fecha", "value_date", error, "date_invalid"),
         (8, "ref", "reference", error, "reference_missing"),
+        (10, "importe", "amount", error, "amount_too_large"),
     ]
     messages = ImportIssue.objects.filter(job=job).values_list("message", flat=True)
     assert "la cuenta 9999 no existe" in messages[0]

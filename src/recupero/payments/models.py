@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from recupero.portfolios.models import MONEY
 
 RATE = {"max_digits": 9, "decimal_places": 4}
+# The largest single payment: far above any debt a collection agency works,
+# and far enough below the columns' 16 whole digits that sums of many
+# payments still fit.
+MAX_PAYMENT = Decimal("999999999999.99")
 
 
 class EntryKind(models.TextChoices):

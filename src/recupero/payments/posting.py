@@ -66,6 +66,7 @@ from recupero.formatting import format_money
 from recupero.payments import allocation
 from recupero.payments.models import (
     ACCOUNT_COLUMN,
+    MAX_PAYMENT,
     Component,
     EntryKind,
     LedgerEntry,
@@ -92,10 +93,6 @@ logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-# The largest single payment: far above any debt a collection agency works,
-# and far enough below the columns' 16 whole digits that sums of many
-# payments still fit.
-MAX_PAYMENT = Decimal("999999999999.99")
 CREDIT_NOTE = "saldo a favor"
 # Looked up for every row: the enums' ``values`` build a new list each time.
 METHODS = frozenset(PaymentMethod.values)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from recupero.formatting import format_money
 from recupero.parties.emails import normalise_email
 from recupero.parties.identity import check_tax_id
 from recupero.parties.models import (
@@ -40,6 +41,7 @@ from recupero.parties.models import (
     IdentityStatus,
 )
 from recupero.parties.phones import normalise_phone
+from recupero.payments.models import MAX_PAYMENT
 from recupero.portfolios.cycle import days_past_due
 from recupero.portfolios.importing.reading import (
     FileLayout,
@@ -603,6 +605,15 @@ class RowMapper:
                 "amount",
                 "amount_not_positive",
                 f"el importe {amount} no es positivo: un pago suma, no resta",
+                value=str(amount),
+            )
+        elif amount is not None and amount > MAX_PAYMENT:
+            self._error(
+                row,
+                "amount",
+                "amount_too_large",
+                f"el importe {format_money(amount)} pasa del máximo de un pago "
+                f"({format_money(MAX_PAYMENT)})",
                 value=str(amount),
             )
         value_date = found.get("value_date")
