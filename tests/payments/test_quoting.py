@@ -533,6 +533,16 @@ def test_merging_limits_keeps_the_stricter_of_each():
             "first_due",
             "El primer vencimiento: debe ser posterior a la fecha del acuerdo.",
         ),
+        (
+            {"first_due": datetime.date(9999, 12, 31)},
+            "first_due",
+            "El primer vencimiento: debe estar entre el 01/01/1901 y el 31/12/2199.",
+        ),
+        (
+            {"first_due": datetime.date(1, 1, 1)},
+            "first_due",
+            "El primer vencimiento: debe estar entre el 01/01/1901 y el 31/12/2199.",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(terms, field, message):

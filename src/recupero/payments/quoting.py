@@ -42,7 +42,7 @@ import holidays
 from babel.numbers import format_decimal
 from dateutil.relativedelta import relativedelta
 
-from recupero.formatting import format_money
+from recupero.formatting import format_date, format_money
 
 ChoiceT = TypeVar("ChoiceT", bound=enum.StrEnum)
 LimitT = TypeVar("LimitT", Decimal, int)
@@ -54,6 +54,8 @@ DEFAULT_IVA = Decimal("21")
 # Fifty years of monthly installments: past any plan a collections agency
 # offers, and a bound on the work a mistyped count can ask for.
 MAX_INSTALLMENTS = 600
+# The first due dates a plan may have.
+FIRST_DUE_RANGE = (datetime.date(1901, 1, 1), datetime.date(2199, 12, 31))
 
 # Wide enough that rounding the inner arithmetic never shows in cents even
 # for long plans at high Argentine rates.
@@ -321,6 +323,14 @@ def quote_plan(
     """
     system = _parse_choice("system", "El sistema", AmortizationSystem, system)
     basis = _parse_choice("basis", "La base de días", DayCountBasis, basis)
+    if not FIRST_DUE_RANGE[0] <= first_due <= FIRST_DUE_RANGE[1]:
+        # Beyond these a schedule's dates run out of the calendar.
+        raise QuoteError(
+            "first_due",
+            "El primer vencimiento",
+            f"debe estar entre el {format_date(FIRST_DUE_RANGE[0])} y el "
+            f"{format_date(FIRST_DUE_RANGE[1])}.",
+        )
     start = start or first_due - relativedelta(months=1)
     financed, discount = _check_plan(
         principal,
