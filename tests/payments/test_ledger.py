@@ -10,7 +10,9 @@ from django.db import connection
 
 from recupero.payments.ledger import disagreements, statement
 from recupero.payments.models import LedgerEntry
+from recupero.payments.statements import statement_pdf
 from recupero.portfolios.models import Account
+from tests.payments.pdfs import pdf_text
 from tests.screens import make_book
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,16 @@ def test_sums_that_floats_would_blur_still_agree(profile, import_file):
         )
 
     assert not disagreements().exists()
+
+
+def test_the_statement_pdf_names_the_file_of_each_entry(profile, import_file):
+    import_file(profile, MARCH, name="marzo.csv")
+    import_file(profile, APRIL, name="actualizacion_de_saldos_abril_2025.csv")
+
+    found = statement(Account.objects.get(number="1001"))
+    text = pdf_text(statement_pdf(found, issued_on=D(2025, 5, 2)))
+
+    assert "Origen" in text
+    assert "marzo.csv" in text
+    # A long name is shortened to its column.
+    assert "actualizacion_de_sa..." in text

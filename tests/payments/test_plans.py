@@ -568,12 +568,14 @@ def test_the_nightly_run_refreshes_the_plans_in_force(book):
 def test_the_plan_pdf_shows_rates_and_schedule(book):
     terms = PlanTerms("french", 12, Decimal("36"), D(2025, 4, 10), Decimal("500.00"))
     plan = propose(book.ana, [book.account], terms)
+    Debtor.objects.filter(pk=book.juan.pk).update(cuit="20123456786")
+    plan.debtor.refresh_from_db()
 
     text = pdf_text(plan_pdf(plan))
 
     for shown in (
         "Convenio de pago",
-        "Pérez, Juan",
+        "Pérez, Juan 20-12345678-6",
         "T-1",
         "$ 10.000,00",
         "$ 500,00",

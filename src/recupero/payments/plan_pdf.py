@@ -61,7 +61,7 @@ def plan_pdf(plan: PaymentPlan) -> bytes:
 
 def _parties(plan: PaymentPlan) -> list[tuple[str, str]]:
     debtor = plan.debtor
-    identity = debtor.cuit or debtor.dni or ""
+    identity = debtor.cuit_display or debtor.dni or ""
     return [
         ("Acreedor", plan.creditor.name),
         ("Deudor", f"{debtor.name} {identity}".strip()),

@@ -6,16 +6,20 @@ from fpdf import FPDF
 
 from recupero.formatting import format_date, format_money
 from recupero.payments.ledger import Statement
+from recupero.payments.models import LedgerEntry
 from recupero.payments.pdf import latin1
 
 # Column widths in millimetres on an A4 page with 15 mm margins (180 mm).
 COLUMNS = (
-    ("Fecha valor", 24, "L"),
-    ("Concepto", 52, "L"),
-    ("Débito", 34, "R"),
-    ("Crédito", 34, "R"),
-    ("Saldo", 36, "R"),
+    ("Fecha valor", 22, "L"),
+    ("Concepto", 44, "L"),
+    ("Origen", 32, "L"),
+    ("Débito", 26, "R"),
+    ("Crédito", 26, "R"),
+    ("Saldo", 30, "R"),
 )
+# The source file's name, shortened to what its column holds.
+ORIGIN_CHARACTERS = 20
 ROW_MM = 6
 
 
@@ -50,6 +54,7 @@ def statement_pdf(found: Statement, *, issued_on: datetime.date) -> bytes:
             [
                 format_date(entry.value_date),
                 f"{entry.get_kind_display()} · {entry.get_component_display()}",
+                _origin(entry),
                 format_money(line.debit) if line.debit else "",
                 format_money(line.credit) if line.credit else "",
                 format_money(line.balance),
@@ -60,6 +65,7 @@ def statement_pdf(found: Statement, *, issued_on: datetime.date) -> bytes:
         [
             "Totales",
             "",
+            "",
             format_money(found.debits),
             format_money(found.credits),
             format_money(found.balance),
@@ -67,6 +73,15 @@ def statement_pdf(found: Statement, *, issued_on: datetime.date) -> bytes:
         bold=True,
     )
     return bytes(pdf.output())
+
+
+def _origin(entry: LedgerEntry) -> str:
+    if entry.import_job is None:
+        return ""
+    name = entry.import_job.file_name
+    if len(name) <= ORIGIN_CHARACTERS:
+        return name
+    return name[: ORIGIN_CHARACTERS - 1] + "…"
 
 
 def _row(pdf: FPDF, cells: list[str], *, bold: bool = False) -> None:
