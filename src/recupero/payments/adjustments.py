@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from recupero.access.audit import record_audit
@@ -23,6 +23,7 @@ from recupero.access.models import AuditAction
 from recupero.collections.states import Event
 from recupero.collections.transitions import apply_event, refresh_debtor_states
 from recupero.formatting import format_money
+from recupero.payments.ledger import component_sums
 from recupero.payments.models import (
     ACCOUNT_COLUMN,
     Component,
@@ -137,17 +138,8 @@ def credit_off(
 
 def _owed_by_component(account: Account) -> dict[str, Decimal]:
     """Return what the ledger holds open of each component (credits as 0)."""
-    sums = (
-        LedgerEntry.objects.filter(account=account)
-        .order_by()
-        .values_list("component")
-        .annotate(total=Sum("amount"))
-    )
-    # SQLite sums decimals as floats: back to cents.
-    return {
-        component: max(ZERO, (total or ZERO).quantize(CENT))
-        for component, total in sums
-    }
+    sums = component_sums([account.pk])[account.pk]
+    return {component: max(ZERO, total) for component, total in sums.items()}
 
 
 def _order(account: Account) -> list[str]:

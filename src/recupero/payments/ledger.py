@@ -9,7 +9,7 @@ balance.
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from recupero.payments.models import ACCOUNT_COLUMN, Component, EntryKind, Ledge
 from recupero.portfolios.models import Account
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 # The account's columns, each the sum of the ledger's components it holds.
 ACCOUNT_COLUMNS = ("capital", "interest", "fees")
@@ -73,6 +74,27 @@ def balance_entries(
                 )
             )
     return rows
+
+
+def component_sums(account_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
+    """Return each account's ledger sum per component, every component named.
+
+    What is open of a part of the debt; a credit shows as a negative sum.
+    """
+    ids = list(account_ids)
+    found: dict[int, dict[str, Decimal]] = {
+        account_id: dict.fromkeys(Component.values, ZERO) for account_id in ids
+    }
+    sums = (
+        LedgerEntry.objects.filter(account_id__in=ids)
+        .order_by()
+        .values_list("account_id", "component")
+        .annotate(total=Sum("amount"))
+    )
+    for account_id, component, total in sums:
+        # SQLite sums decimals as floats: back to cents.
+        found[account_id][component] = (total or ZERO).quantize(CENT)
+    return found
 
 
 def _ledger_sum(column: str) -> Coalesce:

@@ -51,7 +51,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from recupero.collections.models import Promise, PromiseStatus
@@ -64,6 +63,7 @@ from recupero.collections.transitions import (
 )
 from recupero.formatting import format_money
 from recupero.payments import allocation
+from recupero.payments.ledger import component_sums
 from recupero.payments.models import (
     ACCOUNT_COLUMN,
     MAX_PAYMENT,
@@ -418,20 +418,9 @@ def _open_components(
     accounts: dict[int, dict[str, Any]],
 ) -> dict[int, dict[str, Decimal]]:
     """Return each account's ledger sum per component: what is open of it."""
-    opened: dict[int, dict[str, Decimal]] = {
-        account_id: dict.fromkeys(Component.values, ZERO) for account_id in accounts
-    }
+    opened: dict[int, dict[str, Decimal]] = {}
     for batch in in_batches(sorted(accounts)):
-        sums = (
-            LedgerEntry.objects.filter(account_id__in=batch)
-            .order_by()
-            .values("account_id", "component")
-            .annotate(total=Sum("amount"))
-        )
-        for each in sums:
-            # SQLite sums decimals as floats: back to cents.
-            total = (each["total"] or ZERO).quantize(CENT)
-            opened[each["account_id"]][each["component"]] = total
+        opened.update(component_sums(batch))
     return opened
 
 

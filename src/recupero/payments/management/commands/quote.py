@@ -1,4 +1,3 @@
-import datetime
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -7,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recupero.formatting import format_date, format_money
+from recupero.payments.management.commands.slip import parse_date
 from recupero.payments.quoting import (
     BASIS_NAMES,
     DEFAULT_IVA,
@@ -87,15 +87,6 @@ def parse_amount(option: str, text: str) -> Decimal:
 
 def parse_percentage(option: str, text: str) -> Decimal:
     return parse_number(option, text.removesuffix("%").strip())
-
-
-def parse_date(option: str, text: str) -> datetime.date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    raise CommandError(f"{option}: «{text}» no es una fecha (dd/mm/aaaa o aaaa-mm-dd).")
 
 
 def parse_count(option: str, text: str) -> int:
